@@ -1,0 +1,268 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// LoginStatus says whether console password login is enabled.
+// +kubebuilder:validation:Enum=Active;Inactive
+type LoginStatus string
+
+const (
+	// LoginStatusActive enables console password login.
+	LoginStatusActive LoginStatus = "Active"
+	// LoginStatusInactive disables console password login; the login profile is kept.
+	LoginStatusInactive LoginStatus = "Inactive"
+)
+
+// DeletionPolicy says what happens in the cloud when a LoginProfile is deleted.
+// +kubebuilder:validation:Enum=Delete;Orphan
+type DeletionPolicy string
+
+const (
+	// DeletionPolicyDelete deletes the cloud login profile with the object.
+	DeletionPolicyDelete DeletionPolicy = "Delete"
+	// DeletionPolicyOrphan leaves the cloud login profile as it is.
+	DeletionPolicyOrphan DeletionPolicy = "Orphan"
+)
+
+// DefaultProviderConfigName is the ProviderConfig a LoginProfile uses when it names none.
+const DefaultProviderConfigName = "default"
+
+// DefaultPasswordKey is the Secret key read when passwordSecretRef names none.
+const DefaultPasswordKey = "password"
+
+// ProviderConfigReference names a cluster-scoped ProviderConfig.
+type ProviderConfigReference struct {
+	// name of the ProviderConfig.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
+// PasswordSecretReference names a key of a Secret in the LoginProfile's own namespace.
+type PasswordSecretReference struct {
+	// name of the Secret, in the same namespace as the LoginProfile.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+
+	// key of the Secret that holds the password; "password" when empty.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]*$`
+	// +optional
+	Key string `json:"key,omitempty"`
+}
+
+// LoginProfileSpec is the console login a cloud user should have.
+type LoginProfileSpec struct {
+	// providerConfigRef names the ProviderConfig of the cloud account the user belongs to;
+	// "default" when empty.
+	// +optional
+	ProviderConfigRef *ProviderConfigReference `json:"providerConfigRef,omitempty"`
+
+	// userPrincipalName is the logon name of the RAM user, such as alice@corp.onaliyun.com.
+	// It cannot be changed: create another LoginProfile to manage another user.
+	// +kubebuilder:validation:MinLength=3
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="userPrincipalName is immutable: create another LoginProfile to manage another user"
+	// +required
+	UserPrincipalName string `json:"userPrincipalName"`
+
+	// status of console password login: Active (enabled) or Inactive (disabled, the profile is
+	// kept). Active by default.
+	// +kubebuilder:default=Active
+	// +optional
+	Status LoginStatus `json:"status,omitempty"`
+
+	// mfaBindRequired makes the user bind an MFA device at the next console login. The operator
+	// corrects it when it is changed out of band.
+	// +kubebuilder:default=false
+	// +optional
+	MFABindRequired bool `json:"mfaBindRequired"`
+
+	// passwordResetRequired makes the user choose a new password at the next console login. It is
+	// applied when the profile is created, when the password is rotated and when this field
+	// changes. The cloud clearing it after the user has reset the password is not drift and is
+	// left alone.
+	// +kubebuilder:default=false
+	// +optional
+	PasswordResetRequired bool `json:"passwordResetRequired"`
+
+	// passwordSecretRef names the Secret key that holds the console password. The password is
+	// sent to the cloud when the profile is created and whenever the Secret's value changes,
+	// never otherwise.
+	// +required
+	PasswordSecretRef PasswordSecretReference `json:"passwordSecretRef"`
+
+	// deletionPolicy says what happens to the cloud login profile when this object is deleted:
+	// Delete (the default) deletes it, Orphan leaves it.
+	// +kubebuilder:default=Delete
+	// +optional
+	DeletionPolicy DeletionPolicy `json:"deletionPolicy,omitempty"`
+}
+
+// LoginProfileObservation is the login profile as last observed in the cloud.
+type LoginProfileObservation struct {
+	// userPrincipalName is the logon name of the user.
+	// +optional
+	UserPrincipalName string `json:"userPrincipalName,omitempty"`
+
+	// status of console password login in the cloud: Active or Inactive.
+	// +optional
+	Status string `json:"status,omitempty"`
+
+	// mfaBindRequired as set in the cloud.
+	// +optional
+	MFABindRequired bool `json:"mfaBindRequired"`
+
+	// passwordResetRequired as set in the cloud. The cloud clears it when the user resets the
+	// password.
+	// +optional
+	PasswordResetRequired bool `json:"passwordResetRequired"`
+
+	// updateDate is when the login profile was last changed in the cloud.
+	// +optional
+	UpdateDate *metav1.Time `json:"updateDate,omitempty"`
+
+	// lastLoginTime is when the user last logged in to the console.
+	// +optional
+	LastLoginTime *metav1.Time `json:"lastLoginTime,omitempty"`
+}
+
+// PasswordStatus records which password the operator applied, in a form that cannot be reversed:
+// a salted argon2id hash, so that an unchanged password is never sent again.
+type PasswordStatus struct {
+	// digest is the salted argon2id hash (PHC string format) of the password last applied.
+	// +optional
+	Digest string `json:"digest,omitempty"`
+
+	// secretName and secretKey say where the applied password was read.
+	// +optional
+	SecretName string `json:"secretName,omitempty"`
+	// +optional
+	SecretKey string `json:"secretKey,omitempty"`
+
+	// secretResourceVersion is the Secret's resourceVersion when its value was last compared with
+	// digest; while it is unchanged the Secret is not read again.
+	// +optional
+	SecretResourceVersion string `json:"secretResourceVersion,omitempty"`
+
+	// resetRequired is the spec.passwordResetRequired last applied to the cloud.
+	// +optional
+	ResetRequired bool `json:"resetRequired"`
+
+	// lastAppliedTime is when a password was last sent to the cloud.
+	// +optional
+	LastAppliedTime *metav1.Time `json:"lastAppliedTime,omitempty"`
+
+	// pendingDigest is set, before the call, while a write carrying a new password is in flight,
+	// so that an interrupted write is neither lost nor repeated.
+	// +optional
+	PendingDigest string `json:"pendingDigest,omitempty"`
+
+	// pendingBaseUpdateDate is the profile's updateDate observed before the pending write; a
+	// different updateDate afterwards shows the write landed.
+	// +optional
+	PendingBaseUpdateDate *metav1.Time `json:"pendingBaseUpdateDate,omitempty"`
+}
+
+// LoginProfileStatus is what the operator observed and did.
+type LoginProfileStatus struct {
+	// observedGeneration is the generation of the spec that was last fully acted on.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready is True when the cloud matches the spec; its reason says what is wrong
+	// otherwise.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// atProvider is the login profile as last observed in the cloud.
+	// +optional
+	AtProvider *LoginProfileObservation `json:"atProvider,omitempty"`
+
+	// password records which password was applied, as an irreversible salted hash.
+	// +optional
+	Password *PasswordStatus `json:"password,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:categories=loginprofile,shortName=lp
+// +kubebuilder:printcolumn:name="User",type=string,JSONPath=`.spec.userPrincipalName`
+// +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.atProvider.status`
+// +kubebuilder:printcolumn:name="MFA",type=boolean,JSONPath=`.status.atProvider.mfaBindRequired`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Last Login",type=date,JSONPath=`.status.atProvider.lastLoginTime`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// LoginProfile is the console login of one cloud user: whether the user may log in to the cloud
+// console with a password, the password (from a Secret), and whether MFA and a password reset are
+// required. The operator makes the cloud match it and keeps it so.
+type LoginProfile struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the console login the user should have.
+	// +required
+	Spec LoginProfileSpec `json:"spec"`
+
+	// status is what the operator observed in the cloud and did.
+	// +optional
+	Status LoginProfileStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// LoginProfileList is a list of LoginProfiles.
+type LoginProfileList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []LoginProfile `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&LoginProfile{}, &LoginProfileList{})
+}
+
+// ProviderConfigName is the ProviderConfig the LoginProfile uses.
+func (lp *LoginProfile) ProviderConfigName() string {
+	if lp.Spec.ProviderConfigRef == nil || lp.Spec.ProviderConfigRef.Name == "" {
+		return DefaultProviderConfigName
+	}
+	return lp.Spec.ProviderConfigRef.Name
+}
+
+// PasswordKey is the Secret key the password is read from.
+func (lp *LoginProfile) PasswordKey() string {
+	if lp.Spec.PasswordSecretRef.Key == "" {
+		return DefaultPasswordKey
+	}
+	return lp.Spec.PasswordSecretRef.Key
+}

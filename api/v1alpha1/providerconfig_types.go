@@ -1,0 +1,174 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Condition types and the reasons the operator sets on its objects.
+const (
+	// ConditionReady is True when the cloud matches the object's spec.
+	ConditionReady = "Ready"
+)
+
+// CredentialsSource names where the operator finds the credentials of a cloud account.
+// +kubebuilder:validation:Enum=Secret;Environment;OIDC
+type CredentialsSource string
+
+const (
+	// CredentialsSourceSecret reads an access key from a Kubernetes Secret.
+	CredentialsSourceSecret CredentialsSource = "Secret"
+	// CredentialsSourceEnvironment reads the cloud SDK's standard environment variables of the manager.
+	CredentialsSourceEnvironment CredentialsSource = "Environment"
+	// CredentialsSourceOIDC exchanges the pod's projected service account token for temporary
+	// credentials (Alibaba Cloud RRSA).
+	CredentialsSourceOIDC CredentialsSource = "OIDC"
+)
+
+// SecretReference names a Secret in a given namespace.
+type SecretReference struct {
+	// namespace of the Secret.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +required
+	Namespace string `json:"namespace"`
+
+	// name of the Secret.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+}
+
+// ProviderCredentials says how the operator authenticates to the cloud account.
+// +kubebuilder:validation:XValidation:rule="self.source != 'Secret' || has(self.secretRef)",message="credentials.secretRef is required when credentials.source is Secret"
+type ProviderCredentials struct {
+	// source of the credentials: Secret (an access key in a Kubernetes Secret with the keys
+	// accessKeyId, accessKeySecret and optionally securityToken), Environment (the cloud SDK's
+	// environment variables of the manager, e.g. ALIBABA_CLOUD_ACCESS_KEY_ID and
+	// ALIBABA_CLOUD_ACCESS_KEY_SECRET) or OIDC (Alibaba Cloud RRSA: ALIBABA_CLOUD_ROLE_ARN,
+	// ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE in the manager's environment).
+	// +required
+	Source CredentialsSource `json:"source"`
+
+	// secretRef names the Secret that holds the access key when source is Secret.
+	// +optional
+	SecretRef *SecretReference `json:"secretRef,omitempty"`
+}
+
+// AlibabaProviderConfig connects to an Alibaba Cloud account through the IMS API (RAM users).
+// +kubebuilder:validation:XValidation:rule="!has(self.endpoint) || !self.endpoint.startsWith('http://') || (isURL(self.endpoint) && (url(self.endpoint).getHostname() == 'localhost' || url(self.endpoint).getHostname().startsWith('127.') || url(self.endpoint).getHostname() == '::1'))",message="endpoint: plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]"
+type AlibabaProviderConfig struct {
+	// endpoint of the IMS API as host[:port] or URL, ims.aliyuncs.com by default. The operator
+	// always uses HTTPS, except for an http:// URL to a loopback host (a local simulator).
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^(https?://)?[A-Za-z0-9.\-\[\]:]+(:[0-9]+)?/?$`
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+
+	// regionId the API calls are made for, cn-hangzhou by default.
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:Pattern=`^[a-z0-9-]+$`
+	// +optional
+	RegionID string `json:"regionId,omitempty"`
+}
+
+// RateLimit caps the API calls the operator makes to one cloud account, whatever the number of
+// LoginProfiles. Reads and writes are limited separately, as the cloud's quotas are.
+type RateLimit struct {
+	// readsPerSecond caps read calls (such as GetLoginProfile). The default is the cloud's
+	// per-account quota for reads (100 per second on Alibaba Cloud).
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000
+	// +optional
+	ReadsPerSecond *int32 `json:"readsPerSecond,omitempty"`
+
+	// writesPerSecond caps write calls (create, update and delete of login profiles). The default
+	// is the cloud's per-account quota for writes (20 per second on Alibaba Cloud).
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000
+	// +optional
+	WritesPerSecond *int32 `json:"writesPerSecond,omitempty"`
+}
+
+// ProviderConfigSpec says how to reach one cloud account.
+// +kubebuilder:validation:XValidation:rule="has(self.alibaba)",message="spec.alibaba is required: it names the cloud this ProviderConfig connects to"
+type ProviderConfigSpec struct {
+	// alibaba connects to an Alibaba Cloud account.
+	// +optional
+	Alibaba *AlibabaProviderConfig `json:"alibaba,omitempty"`
+
+	// credentials of the cloud account.
+	// +required
+	Credentials ProviderCredentials `json:"credentials"`
+
+	// rateLimit caps the API calls the operator makes to the account; by default the cloud's quotas.
+	// +optional
+	RateLimit *RateLimit `json:"rateLimit,omitempty"`
+}
+
+// ProviderConfigStatus is the observed state of a ProviderConfig.
+type ProviderConfigStatus struct {
+	// observedGeneration is the generation of the spec the status was computed for.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready says whether the configuration and its credentials are usable.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,categories=loginprofile
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// ProviderConfig says how the operator reaches one cloud account: the cloud, its endpoint, the
+// credentials and the rate limits. LoginProfiles name it in spec.providerConfigRef.
+type ProviderConfig struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec says how to reach the cloud account.
+	// +required
+	Spec ProviderConfigSpec `json:"spec"`
+
+	// status is what the operator observed of this configuration.
+	// +optional
+	Status ProviderConfigStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ProviderConfigList is a list of ProviderConfigs.
+type ProviderConfigList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ProviderConfig `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&ProviderConfig{}, &ProviderConfigList{})
+}

@@ -1,0 +1,102 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package cloud
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter keeps the calls to one cloud account under its quota: reads and writes have separate
+// token buckets, as the clouds' quotas do. It is shared by every LoginProfile of a ProviderConfig.
+type Limiter struct {
+	reads  *rate.Limiter
+	writes *rate.Limiter
+}
+
+// NewLimiter returns a limiter with a burst of one second's worth of calls.
+func NewLimiter(l RateLimit) *Limiter {
+	return &Limiter{
+		reads:  rate.NewLimiter(rate.Limit(l.ReadsPerSecond), burst(l.ReadsPerSecond)),
+		writes: rate.NewLimiter(rate.Limit(l.WritesPerSecond), burst(l.WritesPerSecond)),
+	}
+}
+
+func burst(perSecond float64) int {
+	if perSecond < 1 {
+		return 1
+	}
+	return int(perSecond)
+}
+
+// SetLimit changes the rates in place, keeping the buckets' state.
+func (l *Limiter) SetLimit(r RateLimit) {
+	l.reads.SetLimit(rate.Limit(r.ReadsPerSecond))
+	l.reads.SetBurst(burst(r.ReadsPerSecond))
+	l.writes.SetLimit(rate.Limit(r.WritesPerSecond))
+	l.writes.SetBurst(burst(r.WritesPerSecond))
+}
+
+// Limit returns the current rates.
+func (l *Limiter) Limit() RateLimit {
+	return RateLimit{ReadsPerSecond: float64(l.reads.Limit()), WritesPerSecond: float64(l.writes.Limit())}
+}
+
+// RateLimited wraps p so that every call first waits for a token of l.
+func RateLimited(p Provider, l *Limiter) Provider { return &limitedProvider{next: p, limiter: l} }
+
+type limitedProvider struct {
+	next    Provider
+	limiter *Limiter
+}
+
+func wait(ctx context.Context, l *rate.Limiter) error {
+	if err := l.Wait(ctx); err != nil {
+		return fmt.Errorf("waiting for the client-side rate limiter: %w", err)
+	}
+	return nil
+}
+
+func (p *limitedProvider) Get(ctx context.Context, user string) (*LoginProfile, error) {
+	if err := wait(ctx, p.limiter.reads); err != nil {
+		return nil, err
+	}
+	return p.next.Get(ctx, user)
+}
+
+func (p *limitedProvider) Create(ctx context.Context, req CreateRequest) (*LoginProfile, error) {
+	if err := wait(ctx, p.limiter.writes); err != nil {
+		return nil, err
+	}
+	return p.next.Create(ctx, req)
+}
+
+func (p *limitedProvider) Update(ctx context.Context, req UpdateRequest) (*LoginProfile, error) {
+	if err := wait(ctx, p.limiter.writes); err != nil {
+		return nil, err
+	}
+	return p.next.Update(ctx, req)
+}
+
+func (p *limitedProvider) Delete(ctx context.Context, user string) error {
+	if err := wait(ctx, p.limiter.writes); err != nil {
+		return err
+	}
+	return p.next.Delete(ctx, user)
+}
