@@ -39,6 +39,9 @@ var (
 	ErrThrottled = errors.New("throttled by the cloud")
 	// ErrAuth: the credentials are wrong or lack permission.
 	ErrAuth = errors.New("cloud authentication or authorization failed")
+	// ErrInvalidConfig: a ProviderConfig cannot be used as written (no supported cloud, a bad
+	// endpoint). Building a provider does no I/O, so every Factory.New error is one of these.
+	ErrInvalidConfig = errors.New("invalid ProviderConfig")
 	// ErrTransient: any other failure (network, 5xx); retry with backoff.
 	ErrTransient = errors.New("transient cloud error")
 )

@@ -30,27 +30,20 @@ type Limiter struct {
 	writes *rate.Limiter
 }
 
-// NewLimiter returns a limiter with a burst of one second's worth of calls.
+// NewLimiter returns a limiter that spaces calls evenly, with no burst: whatever window the cloud
+// counts its quota over (its algorithm is not documented), no second holds more calls than the
+// quota, and the cloud's own bucket keeps its slack for network jitter.
 func NewLimiter(l RateLimit) *Limiter {
 	return &Limiter{
-		reads:  rate.NewLimiter(rate.Limit(l.ReadsPerSecond), burst(l.ReadsPerSecond)),
-		writes: rate.NewLimiter(rate.Limit(l.WritesPerSecond), burst(l.WritesPerSecond)),
+		reads:  rate.NewLimiter(rate.Limit(l.ReadsPerSecond), 1),
+		writes: rate.NewLimiter(rate.Limit(l.WritesPerSecond), 1),
 	}
-}
-
-func burst(perSecond float64) int {
-	if perSecond < 1 {
-		return 1
-	}
-	return int(perSecond)
 }
 
 // SetLimit changes the rates in place, keeping the buckets' state.
 func (l *Limiter) SetLimit(r RateLimit) {
 	l.reads.SetLimit(rate.Limit(r.ReadsPerSecond))
-	l.reads.SetBurst(burst(r.ReadsPerSecond))
 	l.writes.SetLimit(rate.Limit(r.WritesPerSecond))
-	l.writes.SetBurst(burst(r.WritesPerSecond))
 }
 
 // Limit returns the current rates.

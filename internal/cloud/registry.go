@@ -97,9 +97,9 @@ func FactoryFor(spec *v1alpha1.ProviderConfigSpec) (Factory, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return nil, fmt.Errorf("the ProviderConfig configures no supported cloud (supported: %v)", names())
+		return nil, fmt.Errorf("%w: it configures no supported cloud (supported: %v)", ErrInvalidConfig, names())
 	default:
-		return nil, fmt.Errorf("the ProviderConfig configures more than one cloud")
+		return nil, fmt.Errorf("%w: it configures more than one cloud", ErrInvalidConfig)
 	}
 }
 

@@ -1,0 +1,135 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package cloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+)
+
+// Clients hands out the Provider of each ProviderConfig. A Provider is built once and rebuilt only
+// when the ProviderConfig's spec or its credentials Secret changes; the rate limiter of a
+// ProviderConfig outlives rebuilds, so every LoginProfile of one account shares one budget.
+type Clients struct {
+	// Metadata reads object metadata from the manager's cache (the credentials Secret's
+	// resourceVersion) without keeping Secret contents in memory.
+	Metadata client.Reader
+	// Secrets reads Secret contents straight from the API server.
+	Secrets client.Reader
+	// Options are passed to every Factory.
+	Options Options
+
+	mu      sync.Mutex
+	entries map[string]*clientEntry
+}
+
+type clientEntry struct {
+	key      string
+	provider Provider
+	factory  Factory
+	limiter  *Limiter
+}
+
+// For returns the Provider and Factory of pc. Errors wrap ErrCredentials when the credentials
+// Secret is unusable, and are otherwise configuration errors.
+func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provider, Factory, error) {
+	factory, err := FactoryFor(&pc.Spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	secretVersion, err := c.credentialsVersion(ctx, pc)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprintf("%s/%d/%s", pc.UID, pc.Generation, secretVersion)
+	limit := effectiveRateLimit(factory, pc.Spec.RateLimit)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*clientEntry{}
+	}
+	e := c.entries[pc.Name]
+	if e != nil && e.key == key {
+		return e.provider, e.factory, nil
+	}
+	creds, _, err := ResolveCredentials(ctx, c.Secrets, pc)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := factory.New(&pc.Spec, creds, c.Options)
+	if err != nil {
+		if errors.Is(err, ErrInvalidConfig) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	var limiter *Limiter
+	if e != nil {
+		limiter = e.limiter
+		limiter.SetLimit(limit)
+	} else {
+		limiter = NewLimiter(limit)
+	}
+	e = &clientEntry{key: key, provider: RateLimited(p, limiter), factory: factory, limiter: limiter}
+	c.entries[pc.Name] = e
+	return e.provider, e.factory, nil
+}
+
+// Forget drops the Provider of a deleted ProviderConfig.
+func (c *Clients) Forget(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, name)
+}
+
+func (c *Clients) credentialsVersion(ctx context.Context, pc *v1alpha1.ProviderConfig) (string, error) {
+	ref := pc.Spec.Credentials.SecretRef
+	if pc.Spec.Credentials.Source != v1alpha1.CredentialsSourceSecret || ref == nil {
+		return "", nil
+	}
+	meta := &metav1.PartialObjectMetadata{}
+	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	if err := c.Metadata.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, meta); err != nil {
+		if apierrors.IsNotFound(err) {
+			return "", fmt.Errorf("%w: Secret %s/%s not found", ErrCredentials, ref.Namespace, ref.Name)
+		}
+		return "", fmt.Errorf("reading credentials Secret %s/%s: %w", ref.Namespace, ref.Name, err)
+	}
+	return meta.ResourceVersion, nil
+}
+
+func effectiveRateLimit(f Factory, rl *v1alpha1.RateLimit) RateLimit {
+	limit := f.DefaultRateLimit()
+	if rl != nil && rl.ReadsPerSecond != nil {
+		limit.ReadsPerSecond = float64(*rl.ReadsPerSecond)
+	}
+	if rl != nil && rl.WritesPerSecond != nil {
+		limit.WritesPerSecond = float64(*rl.WritesPerSecond)
+	}
+	return limit
+}

@@ -1,0 +1,136 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package loginprofile is the controller of LoginProfile objects. It never knows which cloud it
+// talks to: everything cloud-specific sits behind cloud.Provider and cloud.Factory.
+package loginprofile
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+)
+
+// Field indexes the watches use to find the LoginProfiles a Secret or ProviderConfig concerns.
+const (
+	IndexPasswordSecret    = "spec.passwordSecretRef.name"
+	IndexProviderConfig    = "spec.providerConfigRef.name"
+	IndexCredentialsSecret = "spec.credentials.secretRef"
+)
+
+// +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles/finalizers,verbs=update
+// +kubebuilder:rbac:groups=iam.loginprofile.io,resources=providerconfigs,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// SetupWithManager registers the controller, its field indexes and its watches:
+//   - LoginProfiles, on spec changes (generation), annotation changes and deletion; the
+//     controller's own status writes do not wake it up;
+//   - ProviderConfigs, to bring back the LoginProfiles that use one when it appears or changes;
+//   - Secrets, metadata only (no Secret content is cached), to react at once to a password
+//     Secret or a credentials Secret being created or changed.
+func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options) error {
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &v1alpha1.LoginProfile{}, IndexPasswordSecret, func(o client.Object) []string {
+		return []string{o.(*v1alpha1.LoginProfile).Spec.PasswordSecretRef.Name}
+	}); err != nil {
+		return fmt.Errorf("indexing %s: %w", IndexPasswordSecret, err)
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.LoginProfile{}, IndexProviderConfig, func(o client.Object) []string {
+		return []string{o.(*v1alpha1.LoginProfile).ProviderConfigName()}
+	}); err != nil {
+		return fmt.Errorf("indexing %s: %w", IndexProviderConfig, err)
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.ProviderConfig{}, IndexCredentialsSecret, func(o client.Object) []string {
+		if ref := o.(*v1alpha1.ProviderConfig).Spec.Credentials.SecretRef; ref != nil {
+			return []string{ref.Namespace + "/" + ref.Name}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("indexing %s: %w", IndexCredentialsSecret, err)
+	}
+
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("loginprofile").
+		For(&v1alpha1.LoginProfile{}, builder.WithPredicates(predicate.Or[client.Object](
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletionStarted()))).
+		Watches(&v1alpha1.ProviderConfig{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfProviderConfig),
+			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfSecret),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+		WithOptions(opts).
+		Complete(r)
+}
+
+// deletionStarted passes the update that sets deletionTimestamp.
+func deletionStarted() predicate.Predicate {
+	return predicate.Funcs{
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return e.ObjectOld.GetDeletionTimestamp().IsZero() && !e.ObjectNew.GetDeletionTimestamp().IsZero()
+		},
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		DeleteFunc:  func(event.DeleteEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+}
+
+func (r *Reconciler) profilesOfProviderConfig(ctx context.Context, o client.Object) []reconcile.Request {
+	return r.profilesMatching(ctx, client.MatchingFields{IndexProviderConfig: o.GetName()})
+}
+
+// profilesOfSecret maps a Secret to the LoginProfiles of its namespace that take their password
+// from it, and to every LoginProfile of a ProviderConfig whose credentials it holds.
+func (r *Reconciler) profilesOfSecret(ctx context.Context, o client.Object) []reconcile.Request {
+	reqs := r.profilesMatching(ctx, client.InNamespace(o.GetNamespace()),
+		client.MatchingFields{IndexPasswordSecret: o.GetName()})
+	var pcs v1alpha1.ProviderConfigList
+	if err := r.List(ctx, &pcs, client.MatchingFields{IndexCredentialsSecret: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+		logf.FromContext(ctx).Error(err, "Listing ProviderConfigs for a credentials Secret")
+		return reqs
+	}
+	for i := range pcs.Items {
+		reqs = append(reqs, r.profilesOfProviderConfig(ctx, &pcs.Items[i])...)
+	}
+	return reqs
+}
+
+func (r *Reconciler) profilesMatching(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
+	var list v1alpha1.LoginProfileList
+	if err := r.List(ctx, &list, opts...); err != nil {
+		logf.FromContext(ctx).Error(err, "Listing LoginProfiles for a watch event")
+		return nil
+	}
+	reqs := make([]reconcile.Request, 0, len(list.Items))
+	for _, lp := range list.Items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: lp.Namespace, Name: lp.Name}})
+	}
+	return reqs
+}

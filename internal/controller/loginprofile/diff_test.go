@@ -1,0 +1,131 @@
+package loginprofile
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/utils/ptr"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+func TestDiff(t *testing.T) {
+	const user = "alice@example.onaliyun.com"
+	inSync := func() *cloud.LoginProfile {
+		return &cloud.LoginProfile{User: user, Status: "Active"}
+	}
+	spec := func(mod func(*v1alpha1.LoginProfileSpec)) *v1alpha1.LoginProfileSpec {
+		s := &v1alpha1.LoginProfileSpec{UserPrincipalName: user, Status: v1alpha1.LoginStatusActive}
+		if mod != nil {
+			mod(s)
+		}
+		return s
+	}
+	applied := func(reset bool) *v1alpha1.PasswordStatus {
+		return &v1alpha1.PasswordStatus{Digest: "$argon2id$x", ResetRequired: reset}
+	}
+	for name, tc := range map[string]struct {
+		spec            *v1alpha1.LoginProfileSpec
+		obs             *cloud.LoginProfile
+		applied         *v1alpha1.PasswordStatus
+		passwordChanged bool
+		want            plan
+	}{
+		"in sync: nothing": {
+			spec: spec(nil), obs: inSync(), applied: applied(false),
+			want: plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"empty spec status means Active": {
+			spec: spec(func(s *v1alpha1.LoginProfileSpec) { s.Status = "" }), obs: inSync(), applied: applied(false),
+			want: plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"status and MFA drift corrected, no password": {
+			spec:    spec(nil),
+			obs:     &cloud.LoginProfile{User: user, Status: "Inactive", MFABindRequired: true},
+			applied: applied(false),
+			want: plan{
+				update: cloud.UpdateRequest{User: user, Status: ptr.To("Active"), MFABindRequired: ptr.To(false)},
+				fields: []string{"status", "mfaBindRequired"},
+			},
+		},
+		"user reset the password: cleared flag is not drift": {
+			spec:    spec(func(s *v1alpha1.LoginProfileSpec) { s.PasswordResetRequired = true }),
+			obs:     inSync(),
+			applied: applied(true),
+			want:    plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"reset forced out of band is left alone": {
+			spec:    spec(nil),
+			obs:     &cloud.LoginProfile{User: user, Status: "Active", PasswordResetRequired: true},
+			applied: applied(false),
+			want:    plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"reset flag changed in the spec is applied": {
+			spec:    spec(func(s *v1alpha1.LoginProfileSpec) { s.PasswordResetRequired = true }),
+			obs:     inSync(),
+			applied: applied(false),
+			want: plan{
+				update: cloud.UpdateRequest{User: user, PasswordResetRequired: ptr.To(true)},
+				fields: []string{"passwordResetRequired"},
+			},
+		},
+		"reset flag changed in the spec but the cloud already matches": {
+			spec:    spec(nil),
+			obs:     inSync(),
+			applied: applied(true),
+			want:    plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"rotation carries the spec's reset flag": {
+			spec:            spec(func(s *v1alpha1.LoginProfileSpec) { s.PasswordResetRequired = true }),
+			obs:             inSync(),
+			applied:         applied(true),
+			passwordChanged: true,
+			want: plan{
+				update:         cloud.UpdateRequest{User: user, PasswordResetRequired: ptr.To(true)},
+				rotatePassword: true,
+				fields:         []string{"password", "passwordResetRequired"},
+			},
+		},
+		"rotation with reset false sends false explicitly": {
+			spec:            spec(nil),
+			obs:             inSync(),
+			applied:         applied(false),
+			passwordChanged: true,
+			want: plan{
+				update:         cloud.UpdateRequest{User: user, PasswordResetRequired: ptr.To(false)},
+				rotatePassword: true,
+				fields:         []string{"password"},
+			},
+		},
+		"adopted profile without a record: reset applied as a spec change": {
+			spec:            spec(func(s *v1alpha1.LoginProfileSpec) { s.PasswordResetRequired = true }),
+			obs:             inSync(),
+			passwordChanged: true,
+			want: plan{
+				update:         cloud.UpdateRequest{User: user, PasswordResetRequired: ptr.To(true)},
+				rotatePassword: true,
+				fields:         []string{"password", "passwordResetRequired"},
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := diff(tc.spec, tc.obs, tc.applied, tc.passwordChanged)
+			if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(plan{}, cloud.Sensitive{})); d != "" {
+				t.Errorf("diff() mismatch (-want +got):\n%s", d)
+			}
+			if got.update.Password != nil {
+				t.Error("the plan must never hold the password")
+			}
+		})
+	}
+}
+
+func TestCreateRequestSendsEveryField(t *testing.T) {
+	s := &v1alpha1.LoginProfileSpec{MFABindRequired: true}
+	got := createRequest(s, "u@x", cloud.NewSensitive("pw"))
+	want := cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("pw"), Status: "Active", MFABindRequired: true}
+	if d := cmp.Diff(want, got, cmp.AllowUnexported(cloud.Sensitive{})); d != "" {
+		t.Errorf("createRequest() mismatch (-want +got):\n%s", d)
+	}
+}

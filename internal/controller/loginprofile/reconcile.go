@@ -1,0 +1,423 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package loginprofile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/password"
+)
+
+// Finalizer keeps a LoginProfile until its cloud login profile is deleted (or orphaned).
+const Finalizer = "iam.loginprofile.io/finalizer"
+
+// Reconciler makes the console login profile of a cloud user match a LoginProfile.
+type Reconciler struct {
+	// Client is the manager's cached client: LoginProfiles, ProviderConfigs and Secret metadata.
+	client.Client
+	// APIReader reads Secret contents straight from the API server; they are never cached.
+	APIReader client.Reader
+	// Clients hands out the cloud Provider of a ProviderConfig.
+	Clients *cloud.Clients
+	// Recorder emits Events.
+	Recorder events.EventRecorder
+	// PollInterval is how often a LoginProfile in sync is observed again, to correct drift.
+	PollInterval time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	throttle backoff
+}
+
+// state is one reconcile's view of the object: the object being changed and the status last
+// written, so that status is patched once, and only when it changed.
+type state struct {
+	lp          *v1alpha1.LoginProfile
+	written     *v1alpha1.LoginProfile
+	finalizedOK bool
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	lp := &v1alpha1.LoginProfile{}
+	if err := r.Get(ctx, req.NamespacedName, lp); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if lp.DeletionTimestamp.IsZero() && !controllerutil.ContainsFinalizer(lp, Finalizer) {
+		before := lp.DeepCopy()
+		controllerutil.AddFinalizer(lp, Finalizer)
+		if err := r.Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+			return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
+		}
+	}
+
+	s := &state{lp: lp, written: lp.DeepCopy()}
+	var res ctrl.Result
+	var err error
+	if !lp.DeletionTimestamp.IsZero() {
+		res, err = r.reconcileDelete(ctx, s)
+		if s.finalizedOK {
+			return res, err
+		}
+	} else {
+		res, err = r.reconcileNormal(ctx, s)
+	}
+	if perr := r.patchStatus(ctx, s); perr != nil {
+		return ctrl.Result{}, errors.Join(err, perr)
+	}
+	return res, err
+}
+
+// patchStatus writes the status when it differs from the one last written.
+func (r *Reconciler) patchStatus(ctx context.Context, s *state) error {
+	if equality.Semantic.DeepEqual(s.written.Status, s.lp.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, s.lp, client.MergeFrom(s.written)); err != nil {
+		return fmt.Errorf("writing status: %w", err)
+	}
+	s.written = s.lp.DeepCopy()
+	return nil
+}
+
+func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result, error) {
+	lp := s.lp
+	provider, factory, res, err := r.provider(ctx, lp)
+	if provider == nil {
+		return res, err
+	}
+	user, err := factory.UserOf(&lp.Spec)
+	if err != nil {
+		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, err.Error())
+		return ctrl.Result{}, reconcile.TerminalError(err)
+	}
+	sec, err := r.passwordSecret(ctx, lp)
+	if err != nil {
+		return r.secretError(lp, err)
+	}
+
+	obs, err := provider.Get(ctx, user)
+	if errors.Is(err, cloud.ErrProfileNotFound) {
+		return r.create(ctx, s, provider, user, sec)
+	}
+	if err != nil {
+		return r.cloudError(ctx, lp, "observing", err)
+	}
+	return r.update(ctx, s, provider, obs, sec)
+}
+
+func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provider, user string, sec *secretState) (ctrl.Result, error) {
+	lp := s.lp
+	pw, err := r.loadPassword(ctx, lp, sec)
+	if err != nil {
+		return r.secretError(lp, err)
+	}
+	digest, err := password.Digest(pw.Reveal())
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	// Record the intent before the call: if the manager stops after the cloud created the profile
+	// but before the status below is written, the next reconcile finds the profile and adopts it
+	// with this digest instead of sending the same password again.
+	r.setPending(lp, sec, digest, nil)
+	if err := r.patchStatus(ctx, s); err != nil {
+		return ctrl.Result{}, err
+	}
+	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw))
+	if errors.Is(err, cloud.ErrAlreadyExists) {
+		logf.FromContext(ctx).Info("Login profile exists already; observing it again")
+		obs, gerr := provider.Get(ctx, user)
+		if gerr != nil {
+			return r.cloudError(ctx, lp, "observing", gerr)
+		}
+		return r.update(ctx, s, provider, obs, sec)
+	}
+	if err != nil {
+		r.clearPendingUnlessUncertain(lp, err)
+		return r.cloudError(ctx, lp, "creating", err)
+	}
+	r.recordApplied(lp, sec, digest)
+	lp.Status.AtProvider = observation(created)
+	r.event(lp, corev1.EventTypeNormal, EventCreated, "Create",
+		"Created the console login profile of %s (status %s, mfaBindRequired %t, passwordResetRequired %t)",
+		user, created.Status, created.MFABindRequired, created.PasswordResetRequired)
+	return r.available(lp, user), nil
+}
+
+func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provider, obs *cloud.LoginProfile, sec *secretState) (ctrl.Result, error) {
+	lp := s.lp
+	if err := r.resolvePending(ctx, lp, obs, sec); err != nil {
+		return r.secretError(lp, err)
+	}
+	p := diff(&lp.Spec, obs, lp.Status.Password, sec.changed)
+	specUnchanged := lp.Status.ObservedGeneration == lp.Generation
+	var digest string
+	if p.rotatePassword {
+		pw, err := r.loadPassword(ctx, lp, sec)
+		if err != nil {
+			return r.secretError(lp, err)
+		}
+		if digest, err = password.Digest(pw.Reveal()); err != nil {
+			return ctrl.Result{}, err
+		}
+		// As on create: record the intent first, with the profile's updateDate, so that an
+		// interrupted rotation is neither lost nor sent twice.
+		base := metav1.NewTime(obs.UpdateDate)
+		r.setPending(lp, sec, digest, &base)
+		if err := r.patchStatus(ctx, s); err != nil {
+			return ctrl.Result{}, err
+		}
+		p.update.Password = &pw
+	}
+	if !p.update.IsEmpty() {
+		updated, err := provider.Update(ctx, p.update)
+		if err != nil {
+			r.clearPendingUnlessUncertain(lp, err)
+			return r.cloudError(ctx, lp, "updating", err)
+		}
+		if updated.LastLoginTime.IsZero() {
+			updated.LastLoginTime = obs.LastLoginTime
+		}
+		obs = updated
+		r.announceUpdate(lp, p, specUnchanged)
+	}
+	if p.rotatePassword {
+		r.recordApplied(lp, sec, digest)
+	} else {
+		r.recordChecked(lp, sec)
+	}
+	lp.Status.AtProvider = observation(obs)
+	return r.available(lp, obs.User), nil
+}
+
+func (r *Reconciler) announceUpdate(lp *v1alpha1.LoginProfile, p plan, specUnchanged bool) {
+	var others []string
+	for _, f := range p.fields {
+		if f != "password" {
+			others = append(others, f)
+		}
+	}
+	if p.rotatePassword {
+		r.event(lp, corev1.EventTypeNormal, EventPasswordRotated, "RotatePassword",
+			"Applied the new password from Secret %s (key %s)", lp.Spec.PasswordSecretRef.Name, lp.PasswordKey())
+	}
+	switch {
+	case len(others) == 0:
+	case specUnchanged && !p.rotatePassword:
+		r.event(lp, corev1.EventTypeNormal, EventDriftCorrected, "CorrectDrift",
+			"Corrected %s changed outside the operator", strings.Join(others, ", "))
+	default:
+		r.event(lp, corev1.EventTypeNormal, EventUpdated, "Update", "Updated %s", strings.Join(others, ", "))
+	}
+}
+
+// available marks the object in sync and schedules the next observation.
+func (r *Reconciler) available(lp *v1alpha1.LoginProfile, user string) ctrl.Result {
+	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
+		fmt.Sprintf("The console login profile of %s matches the spec", user))
+	lp.Status.ObservedGeneration = lp.Generation
+	r.throttle.reset(client.ObjectKeyFromObject(lp))
+	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
+}
+
+func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result, error) {
+	lp := s.lp
+	if !controllerutil.ContainsFinalizer(lp, Finalizer) {
+		return ctrl.Result{}, nil
+	}
+	if lp.Spec.DeletionPolicy == v1alpha1.DeletionPolicyOrphan {
+		r.event(lp, corev1.EventTypeNormal, EventOrphaned, "Orphan",
+			"Left the cloud login profile in place (deletionPolicy Orphan)")
+	} else {
+		provider, factory, res, err := r.provider(ctx, lp)
+		if provider == nil {
+			return res, err
+		}
+		user, err := factory.UserOf(&lp.Spec)
+		if err == nil {
+			if err := provider.Delete(ctx, user); err != nil {
+				return r.cloudError(ctx, lp, "deleting", err)
+			}
+			r.event(lp, corev1.EventTypeNormal, EventDeleted, "Delete", "Deleted the console login profile of %s", user)
+		}
+	}
+	before := lp.DeepCopy()
+	controllerutil.RemoveFinalizer(lp, Finalizer)
+	if err := r.Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s.finalizedOK = true
+	r.throttle.reset(client.ObjectKeyFromObject(lp))
+	return ctrl.Result{}, nil
+}
+
+// provider resolves the ProviderConfig and its cloud Provider. When it returns a nil Provider, the
+// Ready condition says why and the result and error are the reconcile's outcome.
+func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile) (cloud.Provider, cloud.Factory, ctrl.Result, error) {
+	name := lp.ProviderConfigName()
+	pc := &v1alpha1.ProviderConfig{}
+	if err := r.Get(ctx, types.NamespacedName{Name: name}, pc); err != nil {
+		if apierrors.IsNotFound(err) {
+			setReady(lp, metav1.ConditionFalse, ReasonProviderConfigNotFound,
+				fmt.Sprintf("ProviderConfig %q not found: create it, or name an existing one in spec.providerConfigRef.name", name))
+			// The ProviderConfig watch brings the object back when it appears.
+			return nil, nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		}
+		return nil, nil, ctrl.Result{}, fmt.Errorf("reading ProviderConfig %s: %w", name, err)
+	}
+	p, f, err := r.Clients.For(ctx, pc)
+	if err != nil {
+		if errors.Is(err, cloud.ErrCredentials) || errors.Is(err, cloud.ErrInvalidConfig) {
+			setReady(lp, metav1.ConditionFalse, ReasonProviderConfigInvalid,
+				fmt.Sprintf("ProviderConfig %q cannot be used: %s", name, err.Error()))
+			return nil, nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		}
+		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, fmt.Sprintf("ProviderConfig %q: %s", name, err.Error()))
+		return nil, nil, ctrl.Result{}, err
+	}
+	return p, f, ctrl.Result{}, nil
+}
+
+// cloudError turns a classified cloud error into the Ready condition, an Event and the retry
+// policy: terminal for refused input, backoff for throttling, the queue's backoff otherwise.
+func (r *Reconciler) cloudError(ctx context.Context, lp *v1alpha1.LoginProfile, doing string, err error) (ctrl.Result, error) {
+	key := client.ObjectKeyFromObject(lp)
+	summary := cloud.Summary(err)
+	r.event(lp, corev1.EventTypeWarning, EventReconcileFailed, "Reconcile", "Failed %s the login profile: %s", doing, err.Error())
+	switch {
+	case cloud.IsThrottled(err):
+		delay := r.throttle.next(key)
+		logf.FromContext(ctx).V(1).Info("Throttled by the cloud; backing off", "after", delay, "code", cloud.Code(err))
+		setReady(lp, metav1.ConditionFalse, ReasonThrottled,
+			fmt.Sprintf("The cloud account's API quota is exhausted (%s); retrying with backoff", cloud.Code(err)))
+		return ctrl.Result{RequeueAfter: delay}, nil
+	case errors.Is(err, cloud.ErrUserNotFound):
+		lp.Status.AtProvider = nil
+		setReady(lp, metav1.ConditionFalse, ReasonUserNotFound,
+			fmt.Sprintf("The user does not exist in the cloud account of ProviderConfig %q (%s): create the user, or correct the user in the spec",
+				lp.ProviderConfigName(), summary))
+		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	case errors.Is(err, cloud.ErrInvalidPassword):
+		setReady(lp, metav1.ConditionFalse, ReasonInvalidPassword,
+			fmt.Sprintf("The cloud refused the password in Secret %q (key %q): %s. Put a password that meets the account's password policy in the Secret",
+				lp.Spec.PasswordSecretRef.Name, lp.PasswordKey(), summary))
+		return ctrl.Result{}, reconcile.TerminalError(err)
+	case cloud.IsInvalidInput(err):
+		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, fmt.Sprintf("The cloud refused the request: %s. Correct the spec", summary))
+		return ctrl.Result{}, reconcile.TerminalError(err)
+	case cloud.IsAuth(err):
+		setReady(lp, metav1.ConditionFalse, ReasonAccessDenied,
+			fmt.Sprintf("The cloud refused the credentials of ProviderConfig %q: %s. Check the access key and its RAM permissions",
+				lp.ProviderConfigName(), summary))
+		return ctrl.Result{RequeueAfter: jitter(min(r.PollInterval, 5*time.Minute))}, nil
+	default:
+		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, fmt.Sprintf("Failed %s the login profile: %s", doing, summary))
+		return ctrl.Result{}, err
+	}
+}
+
+func (r *Reconciler) event(lp *v1alpha1.LoginProfile, eventType, reason, action, note string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(lp, nil, eventType, reason, action, note, args...)
+	}
+}
+
+func (r *Reconciler) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func observation(p *cloud.LoginProfile) *v1alpha1.LoginProfileObservation {
+	o := &v1alpha1.LoginProfileObservation{
+		UserPrincipalName:     p.User,
+		Status:                p.Status,
+		MFABindRequired:       p.MFABindRequired,
+		PasswordResetRequired: p.PasswordResetRequired,
+	}
+	if !p.UpdateDate.IsZero() {
+		t := metav1.NewTime(p.UpdateDate)
+		o.UpdateDate = &t
+	}
+	if !p.LastLoginTime.IsZero() {
+		t := metav1.NewTime(p.LastLoginTime)
+		o.LastLoginTime = &t
+	}
+	return o
+}
+
+// jitter spreads requeues over ±10% so that objects created together do not poll together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(float64(d) * (0.9 + 0.2*rand.Float64())) //nolint:gosec // not security sensitive
+}
+
+// backoff tracks consecutive throttled reconciles per object: full-jitter exponential backoff
+// from 2 s up to 5 minutes.
+type backoff struct {
+	mu       sync.Mutex
+	failures map[types.NamespacedName]int
+}
+
+const (
+	throttleBase = 2 * time.Second
+	throttleMax  = 5 * time.Minute
+)
+
+func (b *backoff) next(key types.NamespacedName) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failures == nil {
+		b.failures = map[types.NamespacedName]int{}
+	}
+	n := b.failures[key]
+	b.failures[key] = n + 1
+	d := throttleBase << min(n, 10)
+	if d > throttleMax {
+		d = throttleMax
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) //nolint:gosec // not security sensitive
+}
+
+func (b *backoff) reset(key types.NamespacedName) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.failures, key)
+}

@@ -1,0 +1,77 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package loginprofile
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+)
+
+// Reasons of the Ready condition. Each one is documented for users in docs/troubleshooting.md.
+const (
+	// ReasonAvailable: the cloud login profile matches the spec.
+	ReasonAvailable = "Available"
+	// ReasonUserNotFound: the cloud user does not exist.
+	ReasonUserNotFound = "UserNotFound"
+	// ReasonPasswordSecretNotFound: the password Secret, or its key, does not exist (yet).
+	ReasonPasswordSecretNotFound = "PasswordSecretNotFound"
+	// ReasonInvalidPassword: the cloud refused the password (too weak, reused).
+	ReasonInvalidPassword = "InvalidPassword"
+	// ReasonProviderConfigNotFound: the ProviderConfig named by spec.providerConfigRef does not exist.
+	ReasonProviderConfigNotFound = "ProviderConfigNotFound"
+	// ReasonProviderConfigInvalid: the ProviderConfig or its credentials cannot be used.
+	ReasonProviderConfigInvalid = "ProviderConfigInvalid"
+	// ReasonInvalidSpec: the cloud refused a field of the spec, or the spec does not fit the cloud.
+	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonAccessDenied: the cloud refused the credentials or their permissions.
+	ReasonAccessDenied = "AccessDenied"
+	// ReasonThrottled: the cloud account's API quota is exhausted; the operator retries with backoff.
+	ReasonThrottled = "Throttled"
+	// ReasonReconcileError: any other failure; the operator retries with backoff.
+	ReasonReconcileError = "ReconcileError"
+	// ReasonDeleting: the object is being deleted and the cloud profile is being removed.
+	ReasonDeleting = "Deleting"
+)
+
+// Event reasons.
+const (
+	EventCreated         = "Created"
+	EventUpdated         = "Updated"
+	EventPasswordRotated = "PasswordRotated"
+	EventDriftCorrected  = "DriftCorrected"
+	EventDeleted         = "Deleted"
+	EventOrphaned        = "Orphaned"
+	EventReconcileFailed = "ReconcileFailed"
+)
+
+// setReady sets the Ready condition. meta.SetStatusCondition keeps lastTransitionTime unless the
+// status flips, so repeating the same outcome changes nothing and writes nothing.
+func setReady(lp *v1alpha1.LoginProfile, status metav1.ConditionStatus, reason, message string) {
+	meta.SetStatusCondition(&lp.Status.Conditions, metav1.Condition{
+		Type:               v1alpha1.ConditionReady,
+		Status:             status,
+		Reason:             reason,
+		Message:            message,
+		ObservedGeneration: lp.Generation,
+	})
+}
+
+func readyCondition(lp *v1alpha1.LoginProfile) *metav1.Condition {
+	return meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionReady)
+}

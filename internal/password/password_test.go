@@ -1,0 +1,44 @@
+package password
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDigestMatches(t *testing.T) {
+	d, err := Digest("Correct-Horse-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(d, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("digest %q is not an argon2id PHC string with the expected parameters", d)
+	}
+	if strings.Contains(d, "Correct-Horse-9") {
+		t.Fatal("digest contains the password")
+	}
+	if !Matches(d, "Correct-Horse-9") {
+		t.Error("digest does not match its own password")
+	}
+	for _, other := range []string{"", "Correct-Horse-8", "correct-horse-9", "Correct-Horse-9 "} {
+		if Matches(d, other) {
+			t.Errorf("digest matches %q", other)
+		}
+	}
+	d2, err := Digest("Correct-Horse-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2 == d {
+		t.Error("two digests of one password are equal: the salt is not random")
+	}
+}
+
+func TestMatchesRejectsMalformed(t *testing.T) {
+	for _, d := range []string{"", "plain", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$a2V5",
+		"$argon2id$v=18$m=19456,t=2,p=1$c2FsdA$a2V5", "$argon2id$v=19$m=0,t=2,p=1$c2FsdA$a2V5",
+		"$argon2id$v=19$m=19456,t=2,p=1$!!$a2V5", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$"} {
+		if Matches(d, "x") {
+			t.Errorf("malformed digest %q matched", d)
+		}
+	}
+}
