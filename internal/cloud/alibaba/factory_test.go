@@ -1,0 +1,260 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package alibaba
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+func TestFactoryIsRegistered(t *testing.T) {
+	f, err := cloud.FactoryFor(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name() != "alibaba" {
+		t.Fatalf("Name() = %q", f.Name())
+	}
+	if (Factory{}).Configured(&v1alpha1.ProviderConfigSpec{}) || (Factory{}).Configured(nil) {
+		t.Fatal("Configured without spec.alibaba")
+	}
+	if got := (Factory{}).DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}) {
+		t.Fatalf("DefaultRateLimit() = %+v", got)
+	}
+}
+
+func TestUserOf(t *testing.T) {
+	got, err := Factory{}.UserOf(&v1alpha1.LoginProfileSpec{UserPrincipalName: "alice@corp.onaliyun.com"})
+	if err != nil || got != "alice@corp.onaliyun.com" {
+		t.Fatalf("UserOf = %q, %v", got, err)
+	}
+	_, err = Factory{}.UserOf(&v1alpha1.LoginProfileSpec{})
+	if !errors.Is(err, cloud.ErrInvalidInput) || err.Error() != "spec.userPrincipalName is required for an Alibaba Cloud ProviderConfig" {
+		t.Fatalf("UserOf of an empty spec: %v", err)
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    endpoint
+		wantErr string
+	}{
+		{"", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
+		{"ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
+		{"ims-vpc.cn-shanghai.aliyuncs.com:443", endpoint{"HTTPS", "ims-vpc.cn-shanghai.aliyuncs.com:443"}, ""},
+		{"https://ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
+		{"https://ims.aliyuncs.com:8443/", endpoint{"HTTPS", "ims.aliyuncs.com:8443"}, ""},
+		{"HTTPS://ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
+		{"127.0.0.1:8080", endpoint{"HTTPS", "127.0.0.1:8080"}, ""},
+		{"[::1]:8080", endpoint{"HTTPS", "[::1]:8080"}, ""},
+		{"http://127.0.0.1:8080", endpoint{"HTTP", "127.0.0.1:8080"}, ""},
+		{"http://127.8.9.10:8080/", endpoint{"HTTP", "127.8.9.10:8080"}, ""},
+		{"http://localhost:8080", endpoint{"HTTP", "localhost:8080"}, ""},
+		{"http://[::1]:8080", endpoint{"HTTP", "[::1]:8080"}, ""},
+		{"http://ims.aliyuncs.com", endpoint{}, "only allowed to a loopback host"},
+		{"http://10.0.0.1:8080", endpoint{}, "only allowed to a loopback host"},
+		{"http://127.evil.example.com", endpoint{}, "only allowed to a loopback host"},
+		{"http://localhost.evil.example.com", endpoint{}, "only allowed to a loopback host"},
+		{"ftp://ims.aliyuncs.com", endpoint{}, "scheme"},
+		{"https://ims.aliyuncs.com/path", endpoint{}, "only a host and a port"},
+		{"https://user:pw@ims.aliyuncs.com", endpoint{}, "only a host and a port"},
+		{"https://ims.aliyuncs.com?x=y", endpoint{}, "only a host and a port"},
+		{"https://ims.aliyuncs.com:0", endpoint{}, "invalid port"},
+		{"https://ims.aliyuncs.com:99999", endpoint{}, "invalid port"},
+		{"ims.aliyuncs.com:", endpoint{}, "no host"},
+		{"https://", endpoint{}, "no host"},
+		{"ims_bad.example.com", endpoint{}, "not a valid host name"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := parseEndpoint(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidInput) {
+					t.Fatalf("parseEndpoint(%q) = %v, %v; want an ErrInvalidInput error containing %q", tc.in, got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("parseEndpoint(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseRegionID(t *testing.T) {
+	if got, err := parseRegionID(""); err != nil || got != "cn-hangzhou" {
+		t.Fatalf("default region: %q, %v", got, err)
+	}
+	if got, err := parseRegionID("ap-southeast-1"); err != nil || got != "ap-southeast-1" {
+		t.Fatalf("region: %q, %v", got, err)
+	}
+	if _, err := parseRegionID("cn hangzhou"); !errors.Is(err, cloud.ErrInvalidInput) {
+		t.Fatalf("bad region accepted: %v", err)
+	}
+}
+
+func TestFactoryNew(t *testing.T) {
+	creds := cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)}
+	p, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}, creds, cloud.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := p.(*provider)
+	if pp.endpoint != (endpoint{"HTTPS", DefaultEndpoint}) || pp.regionID != DefaultRegionID || pp.timeout != DefaultTimeout || pp.transport != defaultTransport() {
+		t.Fatalf("defaults not applied: %+v", pp)
+	}
+	p, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{RegionID: "cn-shanghai"}}, creds,
+		cloud.Options{Timeout: 3 * time.Second})
+	if err != nil || p.(*provider).timeout != 3*time.Second || p.(*provider).regionID != "cn-shanghai" {
+		t.Fatalf("options not applied: %v", err)
+	}
+
+	_, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "http://ims.aliyuncs.com"}}, creds, cloud.Options{})
+	if !errors.Is(err, cloud.ErrInvalidInput) || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("plain http to a remote host accepted: %v", err)
+	}
+	_, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{}, creds, cloud.Options{})
+	if !errors.Is(err, cloud.ErrInvalidInput) {
+		t.Fatalf("spec without alibaba accepted: %v", err)
+	}
+}
+
+func TestCredentialSources(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tests := []struct {
+		name     string
+		creds    cloud.Credentials
+		env      map[string]string
+		wantKind error
+		wantErr  string
+		want     credentials.Credentials
+	}{
+		{name: "secret", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive("sk")},
+			want: credentials.Credentials{AccessKeyId: "ak", AccessKeySecret: "sk", ProviderName: "static_ak"}},
+		{name: "secret with token", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak",
+			AccessKeySecret: cloud.NewSensitive("sk"), SecurityToken: cloud.NewSensitive("tok")},
+			want: credentials.Credentials{AccessKeyId: "ak", AccessKeySecret: "sk", SecurityToken: "tok", ProviderName: "static_sts"}},
+		{name: "secret without secret", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak"},
+			wantKind: cloud.ErrAuth, wantErr: "no accessKeySecret"},
+		{name: "secret empty", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret},
+			wantKind: cloud.ErrAuth, wantErr: "no accessKeyId and no accessKeySecret"},
+		{name: "environment", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment},
+			env:  map[string]string{EnvAccessKeyID: "eak", EnvAccessKeySecret: "esk"},
+			want: credentials.Credentials{AccessKeyId: "eak", AccessKeySecret: "esk", ProviderName: "static_ak"}},
+		{name: "environment with token", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment},
+			env:  map[string]string{EnvAccessKeyID: "eak", EnvAccessKeySecret: "esk", EnvSecurityToken: "etok"},
+			want: credentials.Credentials{AccessKeyId: "eak", AccessKeySecret: "esk", SecurityToken: "etok", ProviderName: "static_sts"}},
+		{name: "environment missing", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment},
+			env: map[string]string{EnvAccessKeyID: "eak"}, wantKind: cloud.ErrAuth, wantErr: EnvAccessKeySecret},
+		{name: "oidc missing", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC},
+			env: map[string]string{EnvRoleARN: "acs:ram::1:role/r"}, wantKind: cloud.ErrAuth,
+			wantErr: EnvOIDCProviderARN + ", " + EnvOIDCTokenFile},
+		{name: "no source", creds: cloud.Credentials{}, wantKind: cloud.ErrInvalidInput, wantErr: "not set"},
+		{name: "unknown source", creds: cloud.Credentials{Source: "Vault"}, wantKind: cloud.ErrInvalidInput, wantErr: "not supported"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := newCredentialSource(tc.creds, env(tc.env), time.Second)
+			if tc.wantKind != nil {
+				if !errors.Is(err, tc.wantKind) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want %v containing %q", err, tc.wantKind, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := src.GetCredentials()
+			if err != nil || *got != tc.want {
+				t.Fatalf("GetCredentials() = %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestOIDCSourceBuildsWithoutACall(t *testing.T) {
+	src, err := newCredentialSource(cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC}, func(k string) string {
+		return map[string]string{EnvRoleARN: "acs:ram::1:role/r", EnvOIDCProviderARN: "acs:ram::1:oidc-provider/p",
+			EnvOIDCTokenFile: "/nonexistent/token"}[k]
+	}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := src.provider.(*credentials.OIDCCredentialsProvider); !ok {
+		t.Fatalf("provider is %T", src.provider)
+	}
+	// The first call reads the token file: its absence is an auth error, not a panic or a leak.
+	_, err = src.GetCredentials()
+	var credErr *credentialsError
+	if !errors.As(err, &credErr) {
+		t.Fatalf("GetCredentials() = %v", err)
+	}
+	if err := classify(t.Context(), actionGet, err, nil); !cloud.IsAuth(err) {
+		t.Fatalf("classified as %v", err)
+	}
+}
+
+// racyProvider fails the test when two calls overlap, as the SDK's refreshing providers must not.
+type racyProvider struct {
+	inside, overlaps atomic.Int32
+	n                int // unguarded on purpose: -race reports unserialised calls
+}
+
+func (p *racyProvider) GetCredentials() (*credentials.Credentials, error) {
+	if p.inside.Add(1) > 1 {
+		p.overlaps.Add(1)
+	}
+	defer p.inside.Add(-1)
+	p.n++
+	time.Sleep(100 * time.Microsecond)
+	return &credentials.Credentials{AccessKeyId: "ak", AccessKeySecret: "sk-" + string(rune('a'+p.n%26)), SecurityToken: "tok"}, nil
+}
+
+func (p *racyProvider) GetProviderName() string { return "racy" }
+
+func TestCredentialSourceSerialisesTheProvider(t *testing.T) {
+	rp := &racyProvider{}
+	src := &credentialSource{provider: rp}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for range 10 {
+				if _, err := src.GetCredentials(); err != nil {
+					t.Error(err)
+				}
+				_ = src.secrets()
+			}
+		})
+	}
+	wg.Wait()
+	if rp.overlaps.Load() != 0 {
+		t.Fatalf("%d overlapping calls", rp.overlaps.Load())
+	}
+	if n := len(src.secrets()); n == 0 || n > maxRemembered {
+		t.Fatalf("%d secrets remembered", n)
+	}
+}

@@ -1,0 +1,236 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package alibaba
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+// fakeIMS answers from functions; the requests it gets are kept.
+type fakeIMS struct {
+	get    func(*ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error)
+	create func(*ims.CreateLoginProfileRequest) (*ims.CreateLoginProfileResponse, error)
+	update func(*ims.UpdateLoginProfileRequest) (*ims.UpdateLoginProfileResponse, error)
+	delete func(*ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error)
+}
+
+func (f *fakeIMS) GetLoginProfile(r *ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
+	return f.get(r)
+}
+
+func (f *fakeIMS) CreateLoginProfile(r *ims.CreateLoginProfileRequest) (*ims.CreateLoginProfileResponse, error) {
+	return f.create(r)
+}
+
+func (f *fakeIMS) UpdateLoginProfile(r *ims.UpdateLoginProfileRequest) (*ims.UpdateLoginProfileResponse, error) {
+	return f.update(r)
+}
+
+func (f *fakeIMS) DeleteLoginProfile(r *ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error) {
+	return f.delete(r)
+}
+
+// fakeProvider is a provider over f; clients counts the clients built.
+func fakeProvider(t *testing.T, f *fakeIMS) (*provider, *atomic.Int32) {
+	t.Helper()
+	p, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
+		cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)},
+		cloud.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := p.(*provider)
+	var clients atomic.Int32
+	pp.newClient = func(http.RoundTripper) (imsAPI, error) {
+		clients.Add(1)
+		return f, nil
+	}
+	return pp, &clients
+}
+
+func TestRequestsGoOverHTTPSToTheEndpoint(t *testing.T) {
+	var got *ims.GetLoginProfileRequest
+	p, _ := fakeProvider(t, &fakeIMS{get: func(r *ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
+		got = r
+		return &ims.GetLoginProfileResponse{LoginProfile: ims.LoginProfile{Status: "Active"}}, nil
+	}})
+	if _, err := p.Get(t.Context(), "alice@corp.onaliyun.com"); err != nil {
+		t.Fatal(err)
+	}
+	if got.Scheme != "HTTPS" || got.Domain != DefaultEndpoint || got.UserPrincipalName != "alice@corp.onaliyun.com" ||
+		got.ReadTimeout != DefaultTimeout {
+		t.Fatalf("request: scheme %q, domain %q, user %q, timeout %v", got.Scheme, got.Domain, got.UserPrincipalName, got.ReadTimeout)
+	}
+}
+
+func TestDoneContextBuildsNoClient(t *testing.T) {
+	p, clients := fakeProvider(t, &fakeIMS{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pw := cloud.NewSensitive("Passw0rd!")
+	errs := []error{
+		func() error { _, err := p.Get(ctx, "u@x"); return err }(),
+		func() error {
+			_, err := p.Create(ctx, cloud.CreateRequest{User: "u@x", Password: pw})
+			return err
+		}(),
+		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: "u@x", Password: &pw}); return err }(),
+		p.Delete(ctx, "u@x"),
+	}
+	for _, err := range errs {
+		var ce *cloud.Error
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, cloud.ErrTransient) || !errors.As(err, &ce) {
+			t.Fatalf("got %T %v", err, err)
+		}
+	}
+	if clients.Load() != 0 {
+		t.Fatalf("%d clients built for a canceled context", clients.Load())
+	}
+}
+
+func TestRequestsRefusedBeforeAnyCall(t *testing.T) {
+	p, clients := fakeProvider(t, &fakeIMS{})
+	empty := cloud.NewSensitive("")
+	bad := "Enabled"
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"get without user", func() error { _, err := p.Get(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
+		{"delete without user", p.Delete(t.Context(), ""), cloud.ErrInvalidInput},
+		{"create without password", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: "u@x"})
+			return err
+		}(), cloud.ErrInvalidPassword},
+		{"create with a bad status", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("Passw0rd!"), Status: bad})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"update with an empty password", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{User: "u@x", Password: &empty})
+			return err
+		}(), cloud.ErrInvalidPassword},
+		{"update with a bad status", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{User: "u@x", Status: &bad})
+			return err
+		}(), cloud.ErrInvalidInput},
+	}
+	for _, tc := range tests {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	if clients.Load() != 0 {
+		t.Fatalf("%d clients built", clients.Load())
+	}
+}
+
+func TestCreateSendsActiveForAnEmptyStatus(t *testing.T) {
+	var got *ims.CreateLoginProfileRequest
+	p, _ := fakeProvider(t, &fakeIMS{create: func(r *ims.CreateLoginProfileRequest) (*ims.CreateLoginProfileResponse, error) {
+		got = r
+		return &ims.CreateLoginProfileResponse{LoginProfile: ims.LoginProfile{UserPrincipalName: r.UserPrincipalName, Status: r.Status}}, nil
+	}})
+	lp, err := p.Create(t.Context(), cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("Passw0rd!")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "Active" || got.MFABindRequired != "false" || got.PasswordResetRequired != "false" || lp.Status != "Active" {
+		t.Fatalf("request %+v, profile %+v", got, lp)
+	}
+}
+
+func TestEmptyUpdateOnlyReads(t *testing.T) {
+	var gets atomic.Int32
+	p, _ := fakeProvider(t, &fakeIMS{
+		get: func(*ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
+			gets.Add(1)
+			return &ims.GetLoginProfileResponse{LoginProfile: ims.LoginProfile{Status: "Active"}}, nil
+		},
+		update: func(*ims.UpdateLoginProfileRequest) (*ims.UpdateLoginProfileResponse, error) {
+			t.Fatal("UpdateLoginProfile called for an empty update")
+			return nil, nil
+		},
+	})
+	if lp, err := p.Update(t.Context(), cloud.UpdateRequest{User: "u@x"}); err != nil || lp.User != "u@x" || gets.Load() != 1 {
+		t.Fatalf("got %+v, %v after %d gets", lp, err, gets.Load())
+	}
+}
+
+func TestDeleteOfAMissingUserOrProfileSucceeds(t *testing.T) {
+	for _, code := range []string{"EntityNotExist.User", "EntityNotExist.User.LoginProfile"} {
+		p, _ := fakeProvider(t, &fakeIMS{delete: func(*ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error) {
+			return nil, serverError(404, code, "gone")
+		}})
+		if err := p.Delete(t.Context(), "u@x"); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+	}
+	p, _ := fakeProvider(t, &fakeIMS{delete: func(*ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error) {
+		return nil, serverError(403, "NoPermission", "no")
+	}})
+	if err := p.Delete(t.Context(), "u@x"); !cloud.IsAuth(err) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestUnreadableResponseIsTransient(t *testing.T) {
+	p, _ := fakeProvider(t, &fakeIMS{get: func(*ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
+		return &ims.GetLoginProfileResponse{RequestId: "req-9", LoginProfile: ims.LoginProfile{Status: "Active", UpdateDate: "tomorrow"}}, nil
+	}})
+	_, err := p.Get(t.Context(), "u@x")
+	var ce *cloud.Error
+	if !errors.As(err, &ce) || ce.Kind != cloud.ErrTransient || ce.RequestID != "req-9" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// recordingTransport records the context of the requests it carries.
+type recordingTransport struct{ ctx context.Context }
+
+func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.ctx = req.Context()
+	return nil, errors.New("recorded")
+}
+
+func TestCallTransportBindsTheCallsContext(t *testing.T) {
+	base := &recordingTransport{}
+	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), recordingTransport{}, "mine"), time.Minute)
+	defer cancel()
+	rt := &callTransport{ctx: ctx, base: base}
+	req, _ := http.NewRequest(http.MethodPost, "https://ims.aliyuncs.com/", nil)
+	_, _ = rt.RoundTrip(req)
+	if base.ctx == nil || base.ctx.Value(recordingTransport{}) != "mine" {
+		t.Fatal("the call's context did not reach the transport")
+	}
+	cancel()
+	base.ctx = nil
+	if _, err := rt.RoundTrip(req); !errors.Is(err, context.Canceled) || base.ctx != nil {
+		t.Fatalf("a request went out on a done context: %v", err)
+	}
+}
