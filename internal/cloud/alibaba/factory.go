@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,6 +94,10 @@ func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if spec == nil || spec.Alibaba == nil {
 		return nil, &configError{kind: cloud.ErrInvalidInput, msg: "alibaba: spec.alibaba is not set"}
+	}
+	if sdkDebugEnabled(os.Getenv("DEBUG")) {
+		return nil, &configError{kind: cloud.ErrInvalidInput,
+			msg: "alibaba: the environment variable DEBUG includes \"sdk\", which makes the Alibaba Cloud SDK print every request URL, passwords included: remove it from the manager's environment"}
 	}
 	ep, err := parseEndpoint(spec.Alibaba.Endpoint)
 	if err != nil {
@@ -340,4 +345,11 @@ func sdkMessage(err error) string {
 		return m.Message()
 	}
 	return err.Error()
+}
+
+// sdkDebugEnabled reports whether the SDK's debug output is on. The SDK reads DEBUG once, when it
+// is initialised, and then prints every request URL (every parameter, the password included) to
+// stdout: the provider refuses to work rather than leak.
+func sdkDebugEnabled(env string) bool {
+	return slices.Contains(strings.Split(env, ","), "sdk")
 }

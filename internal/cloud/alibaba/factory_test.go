@@ -258,3 +258,17 @@ func TestCredentialSourceSerialisesTheProvider(t *testing.T) {
 		t.Fatalf("%d secrets remembered", n)
 	}
 }
+
+func TestNewRefusesSDKDebugOutput(t *testing.T) {
+	for env, want := range map[string]bool{"": false, "sdk": true, "signer,sdk": true, "sdkx": false, "tea": false} {
+		if got := sdkDebugEnabled(env); got != want {
+			t.Errorf("sdkDebugEnabled(%q) = %v, want %v", env, got, want)
+		}
+	}
+	t.Setenv("DEBUG", "sdk")
+	_, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
+		cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment}, cloud.Options{})
+	if err == nil || !strings.Contains(err.Error(), "DEBUG") {
+		t.Fatalf("New() with DEBUG=sdk: err = %v, want a refusal naming DEBUG", err)
+	}
+}
