@@ -1,0 +1,215 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command cloudsim serves a simulator of a cloud's login-profile API, for end-to-end tests and demos: the operator
+// talks to it through the cloud's real SDK. One process simulates one cloud, chosen with --cloud.
+//
+//	cloudsim --cloud alibaba --listen 127.0.0.1:8787 --users alice@example.onaliyun.com
+//
+// Once listening, it prints one line to stdout, "cloudsim: alibaba IMS simulator listening on http://HOST:PORT",
+// and serves until SIGINT or SIGTERM. The simulator's admin API is under /_sim/ (see internal/sim/alibaba).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+)
+
+// config is the flags' values; every cloud reads the ones that apply to it.
+type config struct {
+	cloud           string
+	listen          string
+	users           []string // nil: the cloud's default users
+	accessKeyID     string
+	accessKeySecret string
+	readsPerSecond  int
+	writesPerSecond int
+	latency         time.Duration
+	passwordMinLen  int
+	passwordReuse   int
+	logCalls        bool
+}
+
+// simulator is one cloud's simulated API.
+type simulator interface {
+	Listen(addr string) (string, error)
+	Shutdown(ctx context.Context) error
+}
+
+// cloud is a simulator this binary can run.
+type cloud struct {
+	// description names the API in the "listening" line: "<description> simulator listening on <url>".
+	description  string
+	defaultUsers []string
+	// defaultAccessKeyID and defaultAccessKeySecret are the credentials accepted when the flags leave them empty.
+	defaultAccessKeyID, defaultAccessKeySecret string
+	new                                        func(cfg config, log *slog.Logger) simulator
+}
+
+// clouds are the simulators available with --cloud. A new cloud adds an entry here (and, when it needs them, flags
+// of its own, prefixed with its name).
+var clouds = map[string]cloud{
+	"alibaba": {
+		description:            "alibaba IMS",
+		defaultUsers:           []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com"},
+		defaultAccessKeyID:     alibaba.DefaultAccessKeyID,
+		defaultAccessKeySecret: alibaba.DefaultAccessKeySecret,
+		new:                    newAlibaba,
+	},
+}
+
+func newAlibaba(cfg config, log *slog.Logger) simulator {
+	s := alibaba.NewServer(alibaba.Options{
+		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
+		ReadsPerSecond:  cfg.readsPerSecond,
+		WritesPerSecond: cfg.writesPerSecond,
+		PasswordPolicy:  alibaba.PasswordPolicy{MinimumLength: cfg.passwordMinLen, ReusePrevention: cfg.passwordReuse},
+		Logger:          log,
+	})
+	for _, u := range cfg.users {
+		s.AddUser(u)
+	}
+	s.SetLatency(cfg.latency)
+	return s
+}
+
+func cloudNames() []string {
+	var names []string
+	for name := range clouds {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// usersFlag is a comma-separated list that tells "not given" (nil) from "given empty".
+type usersFlag struct{ users *[]string }
+
+func (f usersFlag) String() string {
+	if f.users == nil {
+		return ""
+	}
+	return strings.Join(*f.users, ",")
+}
+
+func (f usersFlag) Set(v string) error {
+	list := []string{}
+	for u := range strings.SplitSeq(v, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			list = append(list, u)
+		}
+	}
+	*f.users = list
+	return nil
+}
+
+// parseFlags parses the command line and fills in the chosen cloud's defaults.
+func parseFlags(args []string, stderr io.Writer) (config, cloud, error) {
+	var cfg config
+	fs := flag.NewFlagSet("cloudsim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.cloud, "cloud", "alibaba", "the cloud to simulate: "+strings.Join(cloudNames(), ", "))
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8787", "the address to listen on (host:port; port 0 picks a free one)")
+	fs.Var(usersFlag{&cfg.users}, "users", "comma-separated users to create, without login profile (default: the cloud's "+
+		"sample users; alibaba: "+strings.Join(clouds["alibaba"].defaultUsers, ",")+"); empty for none")
+	fs.StringVar(&cfg.accessKeyID, "access-key-id", "", "the access key id accepted (default: the cloud simulator's, "+
+		"alibaba: "+alibaba.DefaultAccessKeyID+")")
+	fs.StringVar(&cfg.accessKeySecret, "access-key-secret", "", "the access key secret accepted (default: the cloud simulator's, "+
+		"alibaba: "+alibaba.DefaultAccessKeySecret+")")
+	fs.IntVar(&cfg.readsPerSecond, "reads-per-second", 0, "the account's read quota (0: the cloud's default; negative: unlimited)")
+	fs.IntVar(&cfg.writesPerSecond, "writes-per-second", 0, "the account's write quota (0: the cloud's default; negative: unlimited)")
+	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API call")
+	fs.IntVar(&cfg.passwordMinLen, "password-min-length", 0, "the password policy's minimum length (0: the cloud's default)")
+	fs.IntVar(&cfg.passwordReuse, "password-reuse-prevention", 0, "refuse a user's last N passwords (0: off)")
+	fs.BoolVar(&cfg.logCalls, "log-calls", false, "log each API call's action and outcome (never a parameter) to stderr")
+	if err := fs.Parse(args); err != nil {
+		return config{}, cloud{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, cloud{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	c, ok := clouds[cfg.cloud]
+	if !ok {
+		return config{}, cloud{}, fmt.Errorf("unknown --cloud %q: want one of %s", cfg.cloud, strings.Join(cloudNames(), ", "))
+	}
+	if cfg.users == nil {
+		cfg.users = c.defaultUsers
+	}
+	if (cfg.accessKeyID == "") != (cfg.accessKeySecret == "") {
+		return config{}, cloud{}, errors.New("--access-key-id and --access-key-secret go together")
+	}
+	if cfg.accessKeyID == "" {
+		cfg.accessKeyID, cfg.accessKeySecret = c.defaultAccessKeyID, c.defaultAccessKeySecret
+	}
+	if cfg.latency < 0 {
+		return config{}, cloud{}, errors.New("--latency must not be negative")
+	}
+	return cfg, c, nil
+}
+
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var log *slog.Logger
+	if cfg.logCalls {
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	sim := c.new(cfg, log)
+	url, err := sim.Listen(cfg.listen)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "cloudsim: %s simulator listening on %s\n", c.description, url); err != nil {
+		_ = sim.Shutdown(context.Background())
+		return err
+	}
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sim.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	default:
+		fmt.Fprintln(os.Stderr, "cloudsim:", err)
+		os.Exit(2)
+	}
+}

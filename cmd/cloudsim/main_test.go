@@ -1,0 +1,151 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+)
+
+func TestParseFlags(t *testing.T) {
+	cfg, c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.description != "alibaba IMS" || cfg.listen != "127.0.0.1:8787" || len(cfg.users) != 3 ||
+		cfg.accessKeyID != alibaba.DefaultAccessKeyID || cfg.accessKeySecret != alibaba.DefaultAccessKeySecret {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	if cfg, _, err = parseFlags([]string{"--users", ""}, io.Discard); err != nil || cfg.users == nil || len(cfg.users) != 0 {
+		t.Errorf("--users '': %v, %v", cfg.users, err)
+	}
+	if cfg, _, err = parseFlags([]string{"--users=a@x.com, b@x.com,", "--latency=2s", "--reads-per-second=-1"}, io.Discard); err != nil ||
+		!slices.Equal(cfg.users, []string{"a@x.com", "b@x.com"}) || cfg.latency.String() != "2s" || cfg.readsPerSecond != -1 {
+		t.Errorf("flags: %+v, %v", cfg, err)
+	}
+	for _, args := range [][]string{
+		{"--cloud", "gcp"},
+		{"--access-key-id", "only-the-id"},
+		{"--latency", "-1s"},
+		{"--no-such-flag"},
+		{"extra"},
+	} {
+		if _, _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) succeeded", args)
+		}
+	}
+	if _, _, err := parseFlags([]string{"--help"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v", err)
+	}
+}
+
+func TestRunServesUntilCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{
+			"--listen", "127.0.0.1:0", "--users", "dave@example.onaliyun.com",
+			"--access-key-id", "my-id", "--access-key-secret", "my-secret", "--reads-per-second", "1",
+		}, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the listening line: %v (run: %v)", err, <-done)
+	}
+	m := regexp.MustCompile(`^cloudsim: alibaba IMS simulator listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("listening line %q", line)
+	}
+	base := m[1]
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	resp, err := http.Get(base + "/_sim/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	err = json.NewDecoder(resp.Body).Decode(&users)
+	resp.Body.Close()
+	if err != nil || !slices.Equal(users, []string{"dave@example.onaliyun.com"}) {
+		t.Fatalf("users = %v, %v", users, err)
+	}
+
+	get := func(keyID, secret string) error {
+		client, err := ims.NewClientWithAccessKey("cn-hangzhou", keyID, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := ims.CreateGetLoginProfileRequest()
+		req.Scheme, req.Domain = "http", strings.TrimPrefix(base, "http://")
+		req.UserPrincipalName = "dave@example.onaliyun.com"
+		_, err = client.GetLoginProfile(req)
+		return err
+	}
+	wantCode := func(err error, code string) {
+		t.Helper()
+		var se *sdkerrors.ServerError
+		if !errors.As(err, &se) || se.ErrorCode() != code {
+			t.Fatalf("got %v, want %s", err, code)
+		}
+	}
+	wantCode(get(alibaba.DefaultAccessKeyID, alibaba.DefaultAccessKeySecret), alibaba.CodeInvalidAccessKeyIDNotFound)
+	wantCode(get("my-id", "my-secret"), alibaba.CodeEntityNotExistLoginProfile)
+	// --reads-per-second 1, on the wall clock: of 20 calls in a row, some are throttled however slow the machine.
+	throttled := false
+	for range 20 {
+		var se *sdkerrors.ServerError
+		if err := get("my-id", "my-secret"); errors.As(err, &se) && se.ErrorCode() == alibaba.CodeThrottlingUser {
+			throttled = true
+			break
+		}
+	}
+	if !throttled {
+		t.Error("--reads-per-second 1: no call throttled")
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := http.Get(base + "/_sim/users"); err == nil {
+		t.Error("still serving after the context ended")
+	}
+}
+
+func TestRunFailsToListen(t *testing.T) {
+	err := run(context.Background(), []string{"--listen", "127.0.0.1:-1"}, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run with a bad address succeeded")
+	}
+}
