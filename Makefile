@@ -54,9 +54,7 @@ ASSETS = $(shell hack/envtest-assets.sh)
 
 .PHONY: test
 test: verify vet build envtest ## Run every test: unit, envtest and e2e (with -race), after checking generated files.
-	KUBEBUILDER_ASSETS="$(ASSETS)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" \
-		go test -race -count=1 -timeout 30m ./... 2>&1 | tee bin/test.log
-	@echo "test summary: $$(grep -c '^--- PASS' bin/test.log || true) passed, $$(grep -c '^--- FAIL' bin/test.log || true) failed (top-level tests, run with -v for all)"
+	KUBEBUILDER_ASSETS="$(ASSETS)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test.sh
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests only (no Kubernetes binaries needed).

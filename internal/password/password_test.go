@@ -42,3 +42,25 @@ func TestMatchesRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDigest is the cost of recording a password: paid once per create or rotation.
+func BenchmarkDigest(b *testing.B) {
+	for b.Loop() {
+		if _, err := Digest("Correct-Horse-9"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatches is the cost of checking a Secret: paid only when its resourceVersion changed.
+func BenchmarkMatches(b *testing.B) {
+	d, err := Digest("Correct-Horse-9")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if !Matches(d, "Correct-Horse-9") {
+			b.Fatal("no match")
+		}
+	}
+}

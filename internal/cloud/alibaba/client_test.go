@@ -46,7 +46,7 @@ const (
 )
 
 // startSim starts a simulator that accepts testAKID/testAKSecret besides the options' keys.
-func startSim(t *testing.T, opts alibabasim.Options) (*alibabasim.Server, string) {
+func startSim(t testing.TB, opts alibabasim.Options) (*alibabasim.Server, string) {
 	t.Helper()
 	if opts.AccessKeys == nil {
 		opts.AccessKeys = map[string]string{testAKID: testAKSecret}
@@ -65,7 +65,7 @@ func secretCreds(id, secret, token string) cloud.Credentials {
 		AccessKeySecret: cloud.NewSensitive(secret), SecurityToken: cloud.NewSensitive(token)}
 }
 
-func newSimProvider(t *testing.T, base string, creds cloud.Credentials, opts cloud.Options) cloud.Provider {
+func newSimProvider(t testing.TB, base string, creds cloud.Credentials, opts cloud.Options) cloud.Provider {
 	t.Helper()
 	p, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: base}}, creds, opts)
 	if err != nil {
@@ -75,7 +75,7 @@ func newSimProvider(t *testing.T, base string, creds cloud.Credentials, opts clo
 }
 
 // simSetup is a simulator with the user alice and a provider using testAKID.
-func simSetup(t *testing.T, opts alibabasim.Options) (*alibabasim.Server, cloud.Provider) {
+func simSetup(t testing.TB, opts alibabasim.Options) (*alibabasim.Server, cloud.Provider) {
 	t.Helper()
 	sim, base := startSim(t, opts)
 	sim.AddUser(alice)
@@ -541,5 +541,22 @@ func TestSimOIDCCredentials(t *testing.T) {
 	_, err := p.Get(t.Context(), alice)
 	if !cloud.IsAuth(err) || cloud.Code(err) != "" || !strings.Contains(err.Error(), "STS") {
 		t.Fatalf("refused exchange: %v", err)
+	}
+}
+
+// BenchmarkGetThroughSDK is one steady-state observation: GetLoginProfile through the real SDK
+// (signing, a client per call, JSON) against the simulator on loopback, quotas off.
+func BenchmarkGetThroughSDK(b *testing.B) {
+	sim, p := simSetup(b, alibabasim.Options{ReadsPerSecond: -1, WritesPerSecond: -1})
+	_ = sim
+	ctx := context.Background()
+	if _, err := p.Create(ctx, cloud.CreateRequest{User: alice, Password: cloud.NewSensitive(simPassword)}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Get(ctx, alice); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
