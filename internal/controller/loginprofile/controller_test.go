@@ -490,6 +490,67 @@ func TestRateLimiterKeepsTheAccountUnderItsQuota(t *testing.T) {
 	g.Expect(limitedSim.CallsFor("CreateLoginProfile")).To(HaveLen(8))
 }
 
+func TestCreateRacingAnotherCreatorAppliesTheSecretsPassword(t *testing.T) {
+	f := newFixture(t, nsWatch)
+	f.sim = raceSim
+	f.sim.AddUser(f.user)
+	pw := strongPassword()
+	f.setSecret(pw)
+	pcName := fmt.Sprintf("race-%d", seq.Add(1))
+	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.waitReady(metav1.ConditionFalse, loginprofile.ReasonProviderConfigNotFound)
+
+	// Another actor creates the profile with its own password just after our observation: the
+	// first GetLoginProfile says "no profile", our create is answered "already exists".
+	other := strongPassword()
+	_, err := directProviderAt(t, raceURL).Create(context.Background(), cloud.CreateRequest{
+		User: f.user, Password: cloud.NewSensitive(other), Status: "Active"})
+	f.g.Expect(err).NotTo(HaveOccurred())
+	f.sim.InjectFault(alibabasim.Fault{Action: "GetLoginProfile", Code: "EntityNotExist.User.LoginProfile", HTTPStatus: 404,
+		Message: "The login profile does not exist.", Times: 1})
+	pc := providerConfig(pcName, raceURL, nil)
+	f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+
+	f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+	creates := f.calls("CreateLoginProfile")
+	f.g.Expect(creates).To(HaveLen(2))
+	f.g.Expect(creates[1].Code).To(Equal("EntityAlreadyExists.User.LoginProfile"))
+	updates := f.calls("UpdateLoginProfile")
+	f.g.Expect(updates).To(HaveLen(1), "the other creator's password is not ours: ours is applied")
+	f.g.Expect(updates[0].Params["Password"]).To(Equal(pw))
+	got, _ := f.sim.Password(f.user)
+	f.g.Expect(got).To(Equal(pw))
+}
+
+func TestDeletionBlockedByAMissingProviderConfigSaysHowToOrphan(t *testing.T) {
+	f := newFixture(t, nsWatch)
+	f.setSecret(strongPassword())
+	pcName := fmt.Sprintf("gone-%d", seq.Add(1))
+	pc := providerConfig(pcName, simURL, nil)
+	f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
+	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+
+	f.g.Expect(k8s.Delete(context.Background(), pc)).To(Succeed())
+	f.g.Expect(k8s.Delete(context.Background(), f.get())).To(Succeed())
+	f.g.Eventually(func(g Gomega) {
+		lp := f.get()
+		c := meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionReady)
+		g.Expect(c).NotTo(BeNil())
+		g.Expect(c.Reason).To(Equal(loginprofile.ReasonProviderConfigNotFound))
+		g.Expect(c.Message).To(ContainSubstring("deletionPolicy to Orphan"))
+	}, eventuallyWait, 50*time.Millisecond).Should(Succeed())
+	f.g.Expect(f.calls("DeleteLoginProfile")).To(BeEmpty())
+
+	f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Spec.DeletionPolicy = v1alpha1.DeletionPolicyOrphan })
+	f.g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(context.Background(), f.key(), &v1alpha1.LoginProfile{}))
+	}, eventuallyWait, 50*time.Millisecond).Should(BeTrue())
+	_, exists := f.sim.Profile(f.user)
+	f.g.Expect(exists).To(BeTrue())
+}
+
 // seedPending simulates a manager that stopped between a password write and its status write:
 // status.password carries the pending digest written before the call.
 func seedPending(f *fixture, pcName string, ps v1alpha1.PasswordStatus) {
@@ -511,9 +572,11 @@ func seedPending(f *fixture, pcName string, ps v1alpha1.PasswordStatus) {
 	f.t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
 }
 
-// provider returns a Provider of the simulator, to change the cloud as another actor would.
-func directProvider(t *testing.T) cloud.Provider {
-	pc := providerConfig("direct", simURL, nil)
+// directProvider returns a Provider of the simulator, to change the cloud as another actor would.
+func directProvider(t *testing.T) cloud.Provider { return directProviderAt(t, simURL) }
+
+func directProviderAt(t *testing.T, url string) cloud.Provider {
+	pc := providerConfig("direct", url, nil)
 	factory, err := cloud.FactoryFor(&pc.Spec)
 	if err != nil {
 		t.Fatal(err)

@@ -159,6 +159,9 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	}
 	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw))
 	if errors.Is(err, cloud.ErrAlreadyExists) {
+		// Someone else created it between our observation and our create: ours did not land, so
+		// its password must not be taken as applied. Observe again and update.
+		r.clearPendingUnlessUncertain(lp, err)
 		logf.FromContext(ctx).Info("Login profile exists already; observing it again")
 		obs, gerr := provider.Get(ctx, user)
 		if gerr != nil {
@@ -265,6 +268,9 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result
 	} else {
 		provider, factory, res, err := r.provider(ctx, lp)
 		if provider == nil {
+			if c := readyCondition(lp); c != nil {
+				c.Message += ". To delete this object without touching the cloud, set spec.deletionPolicy to Orphan"
+			}
 			return res, err
 		}
 		user, err := factory.UserOf(&lp.Spec)

@@ -60,6 +60,10 @@ var (
 	sim        *alibabasim.Server
 	simURL     string
 	limitedSim *alibabasim.Server
+	limitedURL string
+	// raceSim serves one test at a time that injects faults nothing else may consume.
+	raceSim    *alibabasim.Server
+	raceURL    string
 	watchCache client.Reader
 	logs       syncBuffer
 
@@ -125,12 +129,17 @@ func run(m *testing.M) int {
 	}
 	defer func() { _ = sim.Close() }()
 	limitedSim = alibabasim.NewServer(alibabasim.Options{ReadsPerSecond: limitedReads, WritesPerSecond: limitedWrites})
-	limitedURL, err := limitedSim.Start()
-	if err != nil {
+	if limitedURL, err = limitedSim.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer func() { _ = limitedSim.Close() }()
+	raceSim = alibabasim.NewServer(alibabasim.Options{})
+	if raceURL, err = raceSim.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = raceSim.Close() }()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
