@@ -70,7 +70,9 @@ func strongPassword() string {
 	return pw
 }
 
-func (f *fixture) key() types.NamespacedName { return types.NamespacedName{Namespace: f.ns, Name: f.name} }
+func (f *fixture) key() types.NamespacedName {
+	return types.NamespacedName{Namespace: f.ns, Name: f.name}
+}
 
 func (f *fixture) setSecret(pw string) {
 	f.t.Helper()
@@ -454,7 +456,9 @@ func TestProviderConfigNotFoundRecoversWhenItIsCreated(t *testing.T) {
 	f := newFixture(t, nsWatch)
 	pcName := fmt.Sprintf("later-%d", seq.Add(1))
 	f.setSecret(strongPassword())
-	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.create(func(lp *v1alpha1.LoginProfile) {
+		lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName}
+	})
 	lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonProviderConfigNotFound)
 	f.g.Expect(meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionReady).Message).To(ContainSubstring(pcName))
 	f.g.Expect(f.calls("GetLoginProfile")).To(BeEmpty())
@@ -497,7 +501,9 @@ func TestCreateRacingAnotherCreatorAppliesTheSecretsPassword(t *testing.T) {
 	pw := strongPassword()
 	f.setSecret(pw)
 	pcName := fmt.Sprintf("race-%d", seq.Add(1))
-	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.create(func(lp *v1alpha1.LoginProfile) {
+		lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName}
+	})
 	f.waitReady(metav1.ConditionFalse, loginprofile.ReasonProviderConfigNotFound)
 
 	// Another actor creates the profile with its own password just after our observation: the
@@ -529,7 +535,9 @@ func TestDeletionBlockedByAMissingProviderConfigSaysHowToOrphan(t *testing.T) {
 	pcName := fmt.Sprintf("gone-%d", seq.Add(1))
 	pc := providerConfig(pcName, simURL, nil)
 	f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
-	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.create(func(lp *v1alpha1.LoginProfile) {
+		lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName}
+	})
 	f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 
 	f.g.Expect(k8s.Delete(context.Background(), pc)).To(Succeed())
@@ -594,7 +602,9 @@ func directProviderAt(t *testing.T, url string) cloud.Provider {
 
 func blockedOnProviderConfig(f *fixture) string {
 	pcName := fmt.Sprintf("late-%d", seq.Add(1))
-	f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName} })
+	f.create(func(lp *v1alpha1.LoginProfile) {
+		lp.Spec.ProviderConfigRef = &v1alpha1.ProviderConfigReference{Name: pcName}
+	})
 	f.waitReady(metav1.ConditionFalse, loginprofile.ReasonProviderConfigNotFound)
 	return pcName
 }
@@ -722,4 +732,3 @@ func TestInvalidManifestsAreRefusedWithClearMessages(t *testing.T) {
 		g.Expect(err.Error()).To(ContainSubstring(tc.want), name)
 	}
 }
-

@@ -192,7 +192,6 @@ func run(m *testing.M) int {
 	return code
 }
 
-
 func providerConfig(name, endpoint string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig {
 	return &v1alpha1.ProviderConfig{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
