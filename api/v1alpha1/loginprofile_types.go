@@ -73,29 +73,45 @@ type PasswordSecretReference struct {
 }
 
 // LoginProfileSpec is the console login a cloud user should have.
+// +kubebuilder:validation:XValidation:rule="has(self.userPrincipalName) != has(self.userId)",message="set exactly one of spec.userPrincipalName (Alibaba Cloud) and spec.userId (Huawei Cloud)"
+// +kubebuilder:validation:XValidation:rule="has(oldSelf.userPrincipalName) == has(self.userPrincipalName) && has(oldSelf.userId) == has(self.userId)",message="the user of a LoginProfile cannot be changed: create another LoginProfile to manage another user"
 type LoginProfileSpec struct {
 	// providerConfigRef names the ProviderConfig of the cloud account the user belongs to;
 	// "default" when empty.
 	// +optional
 	ProviderConfigRef *ProviderConfigReference `json:"providerConfigRef,omitempty"`
 
-	// userPrincipalName is the logon name of the RAM user, such as alice@corp.onaliyun.com.
-	// It cannot be changed: create another LoginProfile to manage another user.
+	// userPrincipalName is the logon name of the user on Alibaba Cloud (a RAM user), such as
+	// alice@corp.onaliyun.com. Set exactly one of userPrincipalName and userId, the one the
+	// ProviderConfig's cloud uses. It cannot be changed: create another LoginProfile to manage
+	// another user.
 	// +kubebuilder:validation:MinLength=3
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+$`
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="userPrincipalName is immutable: create another LoginProfile to manage another user"
-	// +required
-	UserPrincipalName string `json:"userPrincipalName"`
+	// +optional
+	UserPrincipalName string `json:"userPrincipalName,omitempty"`
 
-	// status of console password login: Active (enabled) or Inactive (disabled, the profile is
-	// kept). Active by default.
+	// userId is the id of the user on Huawei Cloud (an IAM user). Set exactly one of
+	// userPrincipalName and userId, the one the ProviderConfig's cloud uses. It cannot be changed.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9_-]+$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="userId is immutable: create another LoginProfile to manage another user"
+	// +optional
+	UserID string `json:"userId,omitempty"`
+
+	// status of console password login: Active (enabled) or Inactive (disabled). Active by
+	// default. On Alibaba Cloud an Inactive profile is kept; Huawei Cloud's login profile has no
+	// status, so there Inactive means no login profile (it is deleted, and created again from the
+	// Secret when set back to Active).
 	// +kubebuilder:default=Active
 	// +optional
 	Status LoginStatus `json:"status,omitempty"`
 
 	// mfaBindRequired makes the user bind an MFA device at the next console login. The operator
-	// corrects it when it is changed out of band.
+	// corrects it when it is changed out of band. Huawei Cloud's login profile API cannot set it:
+	// true there is reported as Unsupported.
 	// +kubebuilder:default=false
 	// +optional
 	MFABindRequired bool `json:"mfaBindRequired"`
@@ -127,6 +143,10 @@ type LoginProfileObservation struct {
 	// +optional
 	UserPrincipalName string `json:"userPrincipalName,omitempty"`
 
+	// userId is the id of the user (Huawei Cloud).
+	// +optional
+	UserID string `json:"userId,omitempty"`
+
 	// status of console password login in the cloud: Active or Inactive.
 	// +optional
 	Status string `json:"status,omitempty"`
@@ -147,7 +167,25 @@ type LoginProfileObservation struct {
 	// lastLoginTime is when the user last logged in to the console.
 	// +optional
 	LastLoginTime *metav1.Time `json:"lastLoginTime,omitempty"`
+
+	// createdAt is when the login profile was created.
+	// +optional
+	CreatedAt *metav1.Time `json:"createdAt,omitempty"`
+
+	// passwordExpiresAt is when the password expires, where the cloud reports it.
+	// +optional
+	PasswordExpiresAt *metav1.Time `json:"passwordExpiresAt,omitempty"`
 }
+
+// PendingOperation is the kind of call a pending password write is.
+type PendingOperation string
+
+const (
+	// PendingCreate: the pending write creates the login profile.
+	PendingCreate PendingOperation = "Create"
+	// PendingUpdate: the pending write updates the login profile's password.
+	PendingUpdate PendingOperation = "Update"
+)
 
 // PasswordStatus records which password the operator applied, in a form that cannot be reversed:
 // a salted argon2id hash, so that an unchanged password is never sent again.
@@ -180,8 +218,13 @@ type PasswordStatus struct {
 	// +optional
 	PendingDigest string `json:"pendingDigest,omitempty"`
 
-	// pendingBaseUpdateDate is the profile's updateDate observed before the pending write; a
-	// different updateDate afterwards shows the write landed.
+	// pendingOperation is the call the pending write is: Create or Update.
+	// +kubebuilder:validation:Enum=Create;Update
+	// +optional
+	PendingOperation PendingOperation `json:"pendingOperation,omitempty"`
+
+	// pendingBaseUpdateDate is the profile's updateDate observed before a pending update; a
+	// different updateDate afterwards shows the update landed.
 	// +optional
 	PendingBaseUpdateDate *metav1.Time `json:"pendingBaseUpdateDate,omitempty"`
 }
@@ -212,6 +255,7 @@ type LoginProfileStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:categories=loginprofile,shortName=lp
 // +kubebuilder:printcolumn:name="User",type=string,JSONPath=`.spec.userPrincipalName`
+// +kubebuilder:printcolumn:name="User ID",type=string,priority=1,JSONPath=`.spec.userId`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.atProvider.status`
 // +kubebuilder:printcolumn:name="MFA",type=boolean,JSONPath=`.status.atProvider.mfaBindRequired`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`

@@ -60,9 +60,11 @@ type SecretReference struct {
 type ProviderCredentials struct {
 	// source of the credentials: Secret (an access key in a Kubernetes Secret with the keys
 	// accessKeyId, accessKeySecret and optionally securityToken), Environment (the cloud SDK's
-	// environment variables of the manager, e.g. ALIBABA_CLOUD_ACCESS_KEY_ID and
-	// ALIBABA_CLOUD_ACCESS_KEY_SECRET) or OIDC (Alibaba Cloud RRSA: ALIBABA_CLOUD_ROLE_ARN,
-	// ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE in the manager's environment).
+	// environment variables of the manager: ALIBABA_CLOUD_ACCESS_KEY_ID and
+	// ALIBABA_CLOUD_ACCESS_KEY_SECRET, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK) or OIDC
+	// (workload identity: Alibaba Cloud RRSA with ALIBABA_CLOUD_ROLE_ARN,
+	// ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE; Huawei Cloud federation
+	// with HUAWEICLOUD_SDK_IDP_ID and HUAWEICLOUD_SDK_ID_TOKEN_FILE).
 	// +required
 	Source CredentialsSource `json:"source"`
 
@@ -88,6 +90,24 @@ type AlibabaProviderConfig struct {
 	RegionID string `json:"regionId,omitempty"`
 }
 
+// HuaweiProviderConfig connects to a Huawei Cloud account through the IAM v5 API.
+// +kubebuilder:validation:XValidation:rule="!has(self.endpoint) || !self.endpoint.startsWith('http://') || (isURL(self.endpoint) && (url(self.endpoint).getHostname() == 'localhost' || url(self.endpoint).getHostname().startsWith('127.') || url(self.endpoint).getHostname() == '::1'))",message="endpoint: plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]"
+type HuaweiProviderConfig struct {
+	// endpoint of the IAM API as host[:port] or URL, iam.myhuaweicloud.com by default. The
+	// operator always uses HTTPS, except for an http:// URL to a loopback host (a local simulator).
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^(https?://)?[A-Za-z0-9.\-\[\]:]+(:[0-9]+)?/?$`
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+
+	// domainId is the id of the Huawei Cloud account (domain) the IAM users belong to.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9]+$`
+	// +required
+	DomainID string `json:"domainId"`
+}
+
 // RateLimit caps the API calls the operator makes to one cloud account, whatever the number of
 // LoginProfiles. Reads and writes are limited separately, as the cloud's quotas are.
 type RateLimit struct {
@@ -107,11 +127,15 @@ type RateLimit struct {
 }
 
 // ProviderConfigSpec says how to reach one cloud account.
-// +kubebuilder:validation:XValidation:rule="has(self.alibaba)",message="spec.alibaba is required: it names the cloud this ProviderConfig connects to"
+// +kubebuilder:validation:XValidation:rule="has(self.alibaba) != has(self.huawei)",message="exactly one of spec.alibaba and spec.huawei must be set: it names the cloud this ProviderConfig connects to"
 type ProviderConfigSpec struct {
 	// alibaba connects to an Alibaba Cloud account.
 	// +optional
 	Alibaba *AlibabaProviderConfig `json:"alibaba,omitempty"`
+
+	// huawei connects to a Huawei Cloud account.
+	// +optional
+	Huawei *HuaweiProviderConfig `json:"huawei,omitempty"`
 
 	// credentials of the cloud account.
 	// +required

@@ -63,10 +63,11 @@ type LoginProfile struct {
 	Status                string
 	MFABindRequired       bool
 	PasswordResetRequired bool
-	// CreateDate, UpdateDate and LastLoginTime are zero when the cloud does not report them.
-	CreateDate    time.Time
-	UpdateDate    time.Time
-	LastLoginTime time.Time
+	// The dates are zero when the cloud does not report them.
+	CreateDate        time.Time
+	UpdateDate        time.Time
+	LastLoginTime     time.Time
+	PasswordExpiresAt time.Time
 }
 
 // CreateRequest creates a login profile. Every field is sent.

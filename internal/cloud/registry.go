@@ -44,6 +44,20 @@ type RateLimit struct {
 	WritesPerSecond float64
 }
 
+// Capabilities says which parts of a login profile a cloud's API has. The controller adapts to
+// them without knowing the cloud.
+type Capabilities struct {
+	// Status: the profile has an Active/Inactive status. Without it, a login profile exists or not:
+	// Inactive is no profile at all.
+	Status bool
+	// MFABindRequired: the profile carries the "bind MFA at next login" flag. Without it, a spec
+	// asking for MFA cannot be honoured.
+	MFABindRequired bool
+	// UpdateDate: the cloud reports when the profile last changed, which shows whether an
+	// interrupted update landed. Without it, an interrupted password update is sent again.
+	UpdateDate bool
+}
+
 // Options are the settings every provider accepts.
 type Options struct {
 	// Transport carries the HTTP calls; nil means a default transport shared by the process.
@@ -60,6 +74,8 @@ type Factory interface {
 	Configured(spec *v1alpha1.ProviderConfigSpec) bool
 	// DefaultRateLimit is the account's API quota, used unless the ProviderConfig sets its own.
 	DefaultRateLimit() RateLimit
+	// Capabilities says which parts of a login profile the cloud has.
+	Capabilities() Capabilities
 	// UserOf returns the key of the user the LoginProfile manages in this cloud, or an error
 	// wrapping ErrInvalidInput that says which field to set when the spec names no user this cloud
 	// understands.

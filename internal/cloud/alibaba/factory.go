@@ -79,6 +79,12 @@ func (Factory) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}
 }
 
+// Capabilities implements cloud.Factory: an IMS login profile has a status, the MFA flag and an
+// update date.
+func (Factory) Capabilities() cloud.Capabilities {
+	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
+}
+
 // UserOf implements cloud.Factory: the user principal name.
 func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 	if spec == nil || spec.UserPrincipalName == "" {

@@ -691,6 +691,8 @@ func TestInvalidManifestsAreRefusedWithClearMessages(t *testing.T) {
 		"bad deletion policy": {func(lp *v1alpha1.LoginProfile) { lp.Spec.DeletionPolicy = "Keep" }, `supported values: "Delete", "Orphan"`},
 		"not a UPN":           {func(lp *v1alpha1.LoginProfile) { lp.Spec.UserPrincipalName = "alice" }, "spec.userPrincipalName"},
 		"no secret name":      {func(lp *v1alpha1.LoginProfile) { lp.Spec.PasswordSecretRef.Name = "" }, "spec.passwordSecretRef.name"},
+		"no user":             {func(lp *v1alpha1.LoginProfile) { lp.Spec.UserPrincipalName = "" }, "set exactly one of spec.userPrincipalName (Alibaba Cloud) and spec.userId (Huawei Cloud)"},
+		"two users":           {func(lp *v1alpha1.LoginProfile) { lp.Spec.UserID = "0123abc" }, "set exactly one of spec.userPrincipalName (Alibaba Cloud) and spec.userId (Huawei Cloud)"},
 	} {
 		lp := base()
 		tc.mutate(lp)
@@ -721,7 +723,8 @@ func TestInvalidManifestsAreRefusedWithClearMessages(t *testing.T) {
 		pc   *v1alpha1.ProviderConfig
 		want string
 	}{
-		"no cloud":              {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Credentials: v1alpha1.ProviderCredentials{Source: "Environment"}}}, "spec.alibaba is required"},
+		"no cloud":              {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Credentials: v1alpha1.ProviderCredentials{Source: "Environment"}}}, "exactly one of spec.alibaba and spec.huawei"},
+		"two clouds":            {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Huawei: &v1alpha1.HuaweiProviderConfig{DomainID: "d1"}, Credentials: v1alpha1.ProviderCredentials{Source: "Environment"}}}, "exactly one of spec.alibaba and spec.huawei"},
 		"secret source, no ref": {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Credentials: v1alpha1.ProviderCredentials{Source: "Secret"}}}, "credentials.secretRef is required"},
 		"plain http off-host":   {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "http://ims.aliyuncs.com"}, Credentials: v1alpha1.ProviderCredentials{Source: "Environment"}}}, "only allowed to a loopback host"},
 		"bad source":            {&v1alpha1.ProviderConfig{Spec: v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Credentials: v1alpha1.ProviderCredentials{Source: "File"}}}, `supported values: "Secret", "Environment", "OIDC"`},
