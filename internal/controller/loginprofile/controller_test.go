@@ -620,7 +620,8 @@ func TestInterruptedCreateIsAdoptedNotRepeated(t *testing.T) {
 	_, err = directProvider(t).Create(context.Background(), cloud.CreateRequest{
 		User: f.user, Password: cloud.NewSensitive(pw), Status: "Active"})
 	f.g.Expect(err).NotTo(HaveOccurred())
-	seedPending(f, pcName, v1alpha1.PasswordStatus{PendingDigest: digest, SecretName: f.secret, SecretKey: "password"})
+	seedPending(f, pcName, v1alpha1.PasswordStatus{PendingDigest: digest, PendingOperation: v1alpha1.PendingCreate,
+		SecretName: f.secret, SecretKey: "password"})
 
 	lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 	f.g.Expect(f.calls("CreateLoginProfile")).To(HaveLen(1), "only the create that landed")
@@ -640,7 +641,7 @@ func TestInterruptedRotationThatDidNotLandIsSentOnce(t *testing.T) {
 	d1, _ := password.Digest(pw1)
 	d2, _ := password.Digest(pw2)
 	base := metav1.NewTime(created.UpdateDate)
-	seedPending(f, pcName, v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingBaseUpdateDate: &base,
+	seedPending(f, pcName, v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingOperation: v1alpha1.PendingUpdate, PendingBaseUpdateDate: &base,
 		SecretName: f.secret, SecretKey: "password"})
 
 	f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
@@ -662,7 +663,7 @@ func TestInterruptedRotationThatLandedIsNotRepeated(t *testing.T) {
 	d1, _ := password.Digest(pw1)
 	d2, _ := password.Digest(pw2)
 	before := metav1.NewTime(time.Now().Add(-time.Hour).UTC().Truncate(time.Second))
-	seedPending(f, pcName, v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingBaseUpdateDate: &before,
+	seedPending(f, pcName, v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingOperation: v1alpha1.PendingUpdate, PendingBaseUpdateDate: &before,
 		SecretName: f.secret, SecretKey: "password"})
 
 	lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)

@@ -33,23 +33,20 @@ type plan struct {
 }
 
 // diff computes the update that makes the observed profile match the spec. It is pure.
+// Fields the cloud does not have (caps) are never sent.
 //
 //   - status and mfaBindRequired are corrected whenever they differ (drift included);
 //   - the password is sent only when passwordChanged (the Secret's value is not the one applied);
 //   - passwordResetRequired is sent on rotation, and when the spec's value is not the one last
 //     applied. A cloud value that differs from an unchanged spec is the user having reset the
 //     password (or an administrator forcing a reset): it is not drift and is left alone.
-func diff(spec *v1alpha1.LoginProfileSpec, obs *cloud.LoginProfile, applied *v1alpha1.PasswordStatus, passwordChanged bool) plan {
+func diff(spec *v1alpha1.LoginProfileSpec, obs *cloud.LoginProfile, applied *v1alpha1.PasswordStatus, passwordChanged bool, caps cloud.Capabilities) plan {
 	p := plan{update: cloud.UpdateRequest{User: obs.User}}
-	desiredStatus := string(spec.Status)
-	if desiredStatus == "" {
-		desiredStatus = cloud.StatusActive
-	}
-	if obs.Status != desiredStatus {
+	if desiredStatus := desiredStatus(spec); caps.Status && obs.Status != desiredStatus {
 		p.update.Status = &desiredStatus
 		p.fields = append(p.fields, "status")
 	}
-	if obs.MFABindRequired != spec.MFABindRequired {
+	if caps.MFABindRequired && obs.MFABindRequired != spec.MFABindRequired {
 		mfa := spec.MFABindRequired
 		p.update.MFABindRequired = &mfa
 		p.fields = append(p.fields, "mfaBindRequired")
@@ -70,16 +67,36 @@ func diff(spec *v1alpha1.LoginProfileSpec, obs *cloud.LoginProfile, applied *v1a
 }
 
 // createRequest is the request creating the profile the spec describes.
-func createRequest(spec *v1alpha1.LoginProfileSpec, user string, pw cloud.Sensitive) cloud.CreateRequest {
-	status := string(spec.Status)
-	if status == "" {
-		status = cloud.StatusActive
+// Fields the cloud does not have (caps) are left at their zero value.
+func createRequest(spec *v1alpha1.LoginProfileSpec, user string, pw cloud.Sensitive, caps cloud.Capabilities) cloud.CreateRequest {
+	req := cloud.CreateRequest{User: user, Password: pw, PasswordResetRequired: spec.PasswordResetRequired}
+	if caps.Status {
+		req.Status = desiredStatus(spec)
 	}
-	return cloud.CreateRequest{
-		User:                  user,
-		Password:              pw,
-		Status:                status,
-		MFABindRequired:       spec.MFABindRequired,
-		PasswordResetRequired: spec.PasswordResetRequired,
+	if caps.MFABindRequired {
+		req.MFABindRequired = spec.MFABindRequired
 	}
+	return req
+}
+
+func desiredStatus(spec *v1alpha1.LoginProfileSpec) string {
+	if spec.Status == "" {
+		return cloud.StatusActive
+	}
+	return string(spec.Status)
+}
+
+// unsupported says why the spec cannot be honoured by a cloud with caps, or "" when it can.
+func unsupported(spec *v1alpha1.LoginProfileSpec, caps cloud.Capabilities, cloudName string) string {
+	if spec.MFABindRequired && !caps.MFABindRequired {
+		return "mfaBindRequired: true cannot be honoured: the " + cloudName +
+			" login profile API has no MFA setting. Set it to false and require MFA with the cloud's own login protection"
+	}
+	return ""
+}
+
+// wantsNoProfile reports whether the spec means "no login profile at all": Inactive on a cloud
+// whose profiles have no status.
+func wantsNoProfile(spec *v1alpha1.LoginProfileSpec, caps cloud.Capabilities) bool {
+	return !caps.Status && desiredStatus(spec) == cloud.StatusInactive
 }

@@ -1,6 +1,7 @@
 package loginprofile
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,6 +31,7 @@ func TestDiff(t *testing.T) {
 		obs             *cloud.LoginProfile
 		applied         *v1alpha1.PasswordStatus
 		passwordChanged bool
+		limited         bool // a cloud without status and MFA flag
 		want            plan
 	}{
 		"in sync: nothing": {
@@ -108,9 +110,32 @@ func TestDiff(t *testing.T) {
 				fields:         []string{"password", "passwordResetRequired"},
 			},
 		},
+		"no status or MFA in the cloud: never sent": {
+			spec:    spec(func(s *v1alpha1.LoginProfileSpec) { s.MFABindRequired = true }),
+			obs:     &cloud.LoginProfile{User: user, Status: "Active"},
+			applied: applied(false),
+			limited: true,
+			want:    plan{update: cloud.UpdateRequest{User: user}},
+		},
+		"no status or MFA in the cloud: rotation sends password and reset only": {
+			spec:            spec(func(s *v1alpha1.LoginProfileSpec) { s.PasswordResetRequired = true }),
+			obs:             &cloud.LoginProfile{User: user, Status: "Active"},
+			applied:         applied(true),
+			passwordChanged: true,
+			limited:         true,
+			want: plan{
+				update:         cloud.UpdateRequest{User: user, PasswordResetRequired: ptr.To(true)},
+				rotatePassword: true,
+				fields:         []string{"password", "passwordResetRequired"},
+			},
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := diff(tc.spec, tc.obs, tc.applied, tc.passwordChanged)
+			caps := allCaps
+			if tc.limited {
+				caps = cloud.Capabilities{}
+			}
+			got := diff(tc.spec, tc.obs, tc.applied, tc.passwordChanged, caps)
 			if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(plan{}, cloud.Sensitive{})); d != "" {
 				t.Errorf("diff() mismatch (-want +got):\n%s", d)
 			}
@@ -121,11 +146,37 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-func TestCreateRequestSendsEveryField(t *testing.T) {
-	s := &v1alpha1.LoginProfileSpec{MFABindRequired: true}
-	got := createRequest(s, "u@x", cloud.NewSensitive("pw"))
-	want := cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("pw"), Status: "Active", MFABindRequired: true}
-	if d := cmp.Diff(want, got, cmp.AllowUnexported(cloud.Sensitive{})); d != "" {
-		t.Errorf("createRequest() mismatch (-want +got):\n%s", d)
+var allCaps = cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
+
+func TestCreateRequest(t *testing.T) {
+	s := &v1alpha1.LoginProfileSpec{MFABindRequired: true, PasswordResetRequired: true}
+	for name, tc := range map[string]struct {
+		caps cloud.Capabilities
+		want cloud.CreateRequest
+	}{
+		"every field": {allCaps, cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("pw"), Status: "Active",
+			MFABindRequired: true, PasswordResetRequired: true}},
+		"only what the cloud has": {cloud.Capabilities{}, cloud.CreateRequest{User: "u@x", Password: cloud.NewSensitive("pw"),
+			PasswordResetRequired: true}},
+	} {
+		got := createRequest(s, "u@x", cloud.NewSensitive("pw"), tc.caps)
+		if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(cloud.Sensitive{})); d != "" {
+			t.Errorf("%s: createRequest() mismatch (-want +got):\n%s", name, d)
+		}
+	}
+}
+
+func TestUnsupportedAndNoProfile(t *testing.T) {
+	mfa := &v1alpha1.LoginProfileSpec{MFABindRequired: true}
+	if why := unsupported(mfa, cloud.Capabilities{}, "huawei"); why == "" || !strings.Contains(why, "huawei") {
+		t.Errorf("MFA on a cloud without it: %q", why)
+	}
+	if why := unsupported(mfa, allCaps, "alibaba"); why != "" {
+		t.Errorf("MFA on a cloud with it: %q", why)
+	}
+	inactive := &v1alpha1.LoginProfileSpec{Status: v1alpha1.LoginStatusInactive}
+	if !wantsNoProfile(inactive, cloud.Capabilities{}) || wantsNoProfile(inactive, allCaps) ||
+		wantsNoProfile(&v1alpha1.LoginProfileSpec{}, cloud.Capabilities{}) {
+		t.Error("wantsNoProfile: Inactive means no profile only where profiles have no status")
 	}
 }

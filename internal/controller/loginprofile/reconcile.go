@@ -125,6 +125,16 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, err.Error())
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
+	caps := factory.Capabilities()
+	if why := unsupported(&lp.Spec, caps, factory.Name()); why != "" {
+		// Nothing is written to the cloud until the spec changes (the generation watch brings the
+		// object back then).
+		setReady(lp, metav1.ConditionFalse, ReasonUnsupported, why)
+		return ctrl.Result{}, nil
+	}
+	if wantsNoProfile(&lp.Spec, caps) {
+		return r.ensureNoProfile(ctx, lp, provider, user)
+	}
 	sec, err := r.passwordSecret(ctx, lp)
 	if err != nil {
 		return r.secretError(lp, err)
@@ -132,15 +142,38 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 
 	obs, err := provider.Get(ctx, user)
 	if errors.Is(err, cloud.ErrProfileNotFound) {
-		return r.create(ctx, s, provider, user, sec)
+		return r.create(ctx, s, provider, user, sec, caps)
 	}
 	if err != nil {
 		return r.cloudError(ctx, lp, "observing", err)
 	}
-	return r.update(ctx, s, provider, obs, sec)
+	return r.update(ctx, s, provider, obs, sec, caps)
 }
 
-func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provider, user string, sec *secretState) (ctrl.Result, error) {
+// ensureNoProfile makes sure the user has no login profile: how a cloud whose profiles have no
+// status disables console password login.
+func (r *Reconciler) ensureNoProfile(ctx context.Context, lp *v1alpha1.LoginProfile, provider cloud.Provider, user string) (ctrl.Result, error) {
+	_, err := provider.Get(ctx, user)
+	switch {
+	case errors.Is(err, cloud.ErrProfileNotFound):
+	case err != nil:
+		return r.cloudError(ctx, lp, "observing", err)
+	default:
+		if err := provider.Delete(ctx, user); err != nil {
+			return r.cloudError(ctx, lp, "deleting", err)
+		}
+		r.event(lp, corev1.EventTypeNormal, EventDisabled, "Disable",
+			"Disabled console password login of %s: deleted its login profile (status Inactive)", user)
+	}
+	lp.Status.AtProvider = observation(&lp.Spec, &cloud.LoginProfile{User: user, Status: cloud.StatusInactive})
+	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
+		fmt.Sprintf("Console password login of %s is disabled: it has no login profile", user))
+	lp.Status.ObservedGeneration = lp.Generation
+	r.throttle.reset(client.ObjectKeyFromObject(lp))
+	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+}
+
+func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provider, user string, sec *secretState, caps cloud.Capabilities) (ctrl.Result, error) {
 	lp := s.lp
 	pw, err := r.loadPassword(ctx, lp, sec)
 	if err != nil {
@@ -153,11 +186,13 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	// Record the intent before the call: if the manager stops after the cloud created the profile
 	// but before the status below is written, the next reconcile finds the profile and adopts it
 	// with this digest instead of sending the same password again.
-	r.setPending(lp, sec, digest, nil)
+	recreated := lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive &&
+		lp.Status.ObservedGeneration == lp.Generation
+	r.setPending(lp, sec, digest, v1alpha1.PendingCreate, nil)
 	if err := r.patchStatus(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
-	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw))
+	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw, caps))
 	if errors.Is(err, cloud.ErrAlreadyExists) {
 		// Someone else created it between our observation and our create: ours did not land, so
 		// its password must not be taken as applied. Observe again and update.
@@ -167,26 +202,31 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 		if gerr != nil {
 			return r.cloudError(ctx, lp, "observing", gerr)
 		}
-		return r.update(ctx, s, provider, obs, sec)
+		return r.update(ctx, s, provider, obs, sec, caps)
 	}
 	if err != nil {
 		r.clearPendingUnlessUncertain(lp, err)
 		return r.cloudError(ctx, lp, "creating", err)
 	}
 	r.recordApplied(lp, sec, digest)
-	lp.Status.AtProvider = observation(created)
-	r.event(lp, corev1.EventTypeNormal, EventCreated, "Create",
-		"Created the console login profile of %s (status %s, mfaBindRequired %t, passwordResetRequired %t)",
-		user, created.Status, created.MFABindRequired, created.PasswordResetRequired)
+	lp.Status.AtProvider = observation(&lp.Spec, created)
+	if recreated {
+		r.event(lp, corev1.EventTypeNormal, EventDriftCorrected, "CorrectDrift",
+			"Created again the console login profile of %s, deleted outside the operator", user)
+	} else {
+		r.event(lp, corev1.EventTypeNormal, EventCreated, "Create",
+			"Created the console login profile of %s (status %s, mfaBindRequired %t, passwordResetRequired %t)",
+			user, created.Status, created.MFABindRequired, created.PasswordResetRequired)
+	}
 	return r.available(lp, user), nil
 }
 
-func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provider, obs *cloud.LoginProfile, sec *secretState) (ctrl.Result, error) {
+func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provider, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) (ctrl.Result, error) {
 	lp := s.lp
-	if err := r.resolvePending(ctx, lp, obs, sec); err != nil {
+	if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
 		return r.secretError(lp, err)
 	}
-	p := diff(&lp.Spec, obs, lp.Status.Password, sec.changed)
+	p := diff(&lp.Spec, obs, lp.Status.Password, sec.changed, caps)
 	specUnchanged := lp.Status.ObservedGeneration == lp.Generation
 	var digest string
 	if p.rotatePassword {
@@ -199,8 +239,12 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		}
 		// As on create: record the intent first, with the profile's updateDate, so that an
 		// interrupted rotation is neither lost nor sent twice.
-		base := metav1.NewTime(obs.UpdateDate)
-		r.setPending(lp, sec, digest, &base)
+		var base *metav1.Time
+		if !obs.UpdateDate.IsZero() {
+			t := metav1.NewTime(obs.UpdateDate)
+			base = &t
+		}
+		r.setPending(lp, sec, digest, v1alpha1.PendingUpdate, base)
 		if err := r.patchStatus(ctx, s); err != nil {
 			return ctrl.Result{}, err
 		}
@@ -223,7 +267,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	} else {
 		r.recordChecked(lp, sec)
 	}
-	lp.Status.AtProvider = observation(obs)
+	lp.Status.AtProvider = observation(&lp.Spec, obs)
 	return r.available(lp, obs.User), nil
 }
 
@@ -369,22 +413,32 @@ func (r *Reconciler) now() time.Time {
 	return time.Now()
 }
 
-func observation(p *cloud.LoginProfile) *v1alpha1.LoginProfileObservation {
+// observation is the status.atProvider of an observed profile. The user is reported in the field
+// the spec names it with.
+func observation(spec *v1alpha1.LoginProfileSpec, p *cloud.LoginProfile) *v1alpha1.LoginProfileObservation {
 	o := &v1alpha1.LoginProfileObservation{
-		UserPrincipalName:     p.User,
 		Status:                p.Status,
 		MFABindRequired:       p.MFABindRequired,
 		PasswordResetRequired: p.PasswordResetRequired,
+		UpdateDate:            timeOrNil(p.UpdateDate),
+		LastLoginTime:         timeOrNil(p.LastLoginTime),
+		CreatedAt:             timeOrNil(p.CreateDate),
+		PasswordExpiresAt:     timeOrNil(p.PasswordExpiresAt),
 	}
-	if !p.UpdateDate.IsZero() {
-		t := metav1.NewTime(p.UpdateDate)
-		o.UpdateDate = &t
-	}
-	if !p.LastLoginTime.IsZero() {
-		t := metav1.NewTime(p.LastLoginTime)
-		o.LastLoginTime = &t
+	if spec.UserID != "" {
+		o.UserID = p.User
+	} else {
+		o.UserPrincipalName = p.User
 	}
 	return o
+}
+
+func timeOrNil(t time.Time) *metav1.Time {
+	if t.IsZero() {
+		return nil
+	}
+	mt := metav1.NewTime(t)
+	return &mt
 }
 
 // jitter spreads requeues over ±10% so that objects created together do not poll together.

@@ -120,14 +120,15 @@ func withoutSentinel(sentinel, err error) string {
 	return msg
 }
 
-// setPending records, before a call that carries a password, which password it carries.
-// base is the profile's updateDate before an update, nil for a create.
-func (r *Reconciler) setPending(lp *v1alpha1.LoginProfile, sec *secretState, digest string, base *metav1.Time) {
+// setPending records, before a call that carries a password, which password it carries and the
+// call it is. base is the profile's updateDate before an update, when the cloud reports one.
+func (r *Reconciler) setPending(lp *v1alpha1.LoginProfile, sec *secretState, digest string, op v1alpha1.PendingOperation, base *metav1.Time) {
 	if lp.Status.Password == nil {
 		lp.Status.Password = &v1alpha1.PasswordStatus{}
 	}
 	p := lp.Status.Password
 	p.PendingDigest = digest
+	p.PendingOperation = op
 	p.PendingBaseUpdateDate = base
 	p.SecretName, p.SecretKey = sec.name, sec.key
 }
@@ -159,15 +160,22 @@ func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) 
 // resolvePending settles a password write that was interrupted (the manager stopped between the
 // call and the status write). The write landed when the profile exists after a create, or when its
 // updateDate moved after an update: then the pending password is the applied one and is not sent
-// again. Otherwise the record is dropped and the usual comparison decides.
-func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState) error {
+// again. Otherwise the record is dropped and the usual comparison decides: on a cloud that reports
+// no update date, an interrupted update is sent again.
+func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) error {
 	p := lp.Status.Password
 	if p == nil || p.PendingDigest == "" {
 		return nil
 	}
-	pending, base := p.PendingDigest, p.PendingBaseUpdateDate
-	p.PendingDigest, p.PendingBaseUpdateDate = "", nil
-	landed := base == nil || !obs.UpdateDate.Equal(base.Time)
+	pending, op, base := p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate
+	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = "", "", nil
+	var landed bool
+	switch op {
+	case v1alpha1.PendingUpdate:
+		landed = caps.UpdateDate && base != nil && !obs.UpdateDate.Equal(base.Time)
+	default: // PendingCreate: the profile we were creating exists
+		landed = true
+	}
 	if !landed {
 		return nil
 	}
@@ -190,6 +198,7 @@ func (r *Reconciler) clearPendingUnlessUncertain(lp *v1alpha1.LoginProfile, err 
 		return
 	}
 	lp.Status.Password.PendingDigest = ""
+	lp.Status.Password.PendingOperation = ""
 	lp.Status.Password.PendingBaseUpdateDate = nil
 	if lp.Status.Password.Digest == "" {
 		lp.Status.Password = nil

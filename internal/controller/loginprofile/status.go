@@ -39,6 +39,8 @@ const (
 	ReasonProviderConfigInvalid = "ProviderConfigInvalid"
 	// ReasonInvalidSpec: the cloud refused a field of the spec, or the spec does not fit the cloud.
 	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonUnsupported: the spec asks for something the cloud's login profile API cannot do.
+	ReasonUnsupported = "Unsupported"
 	// ReasonAccessDenied: the cloud refused the credentials or their permissions.
 	ReasonAccessDenied = "AccessDenied"
 	// ReasonThrottled: the cloud account's API quota is exhausted; the operator retries with backoff.
@@ -56,6 +58,7 @@ const (
 	EventPasswordRotated = "PasswordRotated"
 	EventDriftCorrected  = "DriftCorrected"
 	EventDeleted         = "Deleted"
+	EventDisabled        = "Disabled"
 	EventOrphaned        = "Orphaned"
 	EventReconcileFailed = "ReconcileFailed"
 )
