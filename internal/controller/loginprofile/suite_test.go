@@ -35,7 +35,6 @@ import (
 	_ "github.com/loginprofile-operator/loginprofile-operator/internal/cloud/alibaba"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/loginprofile"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/providerconfig"
-	alibabasim "github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
 )
 
 // Two managers share one control plane. The "poll" manager observes every second and serves the
@@ -47,8 +46,6 @@ const (
 	nsSystem       = "loginprofile-system"
 	fastPoll       = time.Second
 	slowPoll       = time.Hour
-	credsName      = "alibaba-credentials"
-	limitedPC      = "limited"
 	limitedReads   = 4
 	limitedWrites  = 2
 	eventuallyWait = 30 * time.Second
@@ -57,13 +54,6 @@ const (
 var (
 	scheme     = runtime.NewScheme()
 	k8s        client.Client
-	sim        *alibabasim.Server
-	simURL     string
-	limitedSim *alibabasim.Server
-	limitedURL string
-	// raceSim serves one test at a time that injects faults nothing else may consume.
-	raceSim    *alibabasim.Server
-	raceURL    string
 	watchCache client.Reader
 	logs       syncBuffer
 
@@ -122,42 +112,28 @@ func run(m *testing.M) int {
 		return 1
 	}
 
-	sim = alibabasim.NewServer(alibabasim.Options{})
-	if simURL, err = sim.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	ac, err := alibabaCloud(limitedReads, limitedWrites)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the simulators:", err)
 		return 1
 	}
-	defer func() { _ = sim.Close() }()
-	limitedSim = alibabasim.NewServer(alibabasim.Options{ReadsPerSecond: limitedReads, WritesPerSecond: limitedWrites})
-	if limitedURL, err = limitedSim.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = limitedSim.Close() }()
-	raceSim = alibabasim.NewServer(alibabasim.Options{})
-	if raceURL, err = raceSim.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() { _ = raceSim.Close() }()
+	defer ac.close()
+	clouds = append(clouds, ac)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for _, obj := range []client.Object{
+	fixtures := []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsSystem}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsPoll}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsWatch}},
-		&corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Namespace: nsSystem, Name: credsName},
-			StringData: map[string]string{
-				cloud.SecretKeyAccessKeyID:     alibabasim.DefaultAccessKeyID,
-				cloud.SecretKeyAccessKeySecret: alibabasim.DefaultAccessKeySecret,
-			},
-		},
-		providerConfig(v1alpha1.DefaultProviderConfigName, simURL, nil),
-		providerConfig(limitedPC, limitedURL, &v1alpha1.RateLimit{
-			ReadsPerSecond: ptr.To[int32](limitedReads), WritesPerSecond: ptr.To[int32](limitedWrites)}),
-	} {
+	}
+	for _, c := range clouds {
+		fixtures = append(fixtures, c.credentials,
+			c.providerConfig(c.pcName(), c.main.URL(), nil),
+			c.providerConfig(c.limitedName(), c.limited.URL(), &v1alpha1.RateLimit{
+				ReadsPerSecond: ptr.To[int32](limitedReads), WritesPerSecond: ptr.To[int32](limitedWrites)}))
+	}
+	for _, obj := range fixtures {
 		if err := k8s.Create(ctx, obj); err != nil {
 			fmt.Fprintln(os.Stderr, "creating fixtures:", err)
 			return 1
@@ -190,20 +166,6 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, strings.Join(lines[max(0, len(lines)-200):], "\n"))
 	}
 	return code
-}
-
-func providerConfig(name, endpoint string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig {
-	return &v1alpha1.ProviderConfig{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: v1alpha1.ProviderConfigSpec{
-			Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: endpoint},
-			Credentials: v1alpha1.ProviderCredentials{
-				Source:    v1alpha1.CredentialsSourceSecret,
-				SecretRef: &v1alpha1.SecretReference{Namespace: nsSystem, Name: credsName},
-			},
-			RateLimit: rl,
-		},
-	}
 }
 
 func startManager(ctx context.Context, cfg *rest.Config, name string, poll time.Duration, withProviderConfigs bool, ns string) (ctrl.Manager, error) {
@@ -250,7 +212,10 @@ func startManager(ctx context.Context, cfg *rest.Config, name string, poll time.
 // passwords and the access key secret used by the tests.
 func noPasswordsAnywhere(ctx context.Context) error {
 	passwordsMu.Lock()
-	secrets := append([]string{alibabasim.DefaultAccessKeySecret}, passwords...)
+	secrets := append([]string(nil), passwords...)
+	for _, c := range clouds {
+		secrets = append(secrets, c.directCredentials.AccessKeySecret.Reveal())
+	}
 	passwordsMu.Unlock()
 	var evs eventsv1.EventList
 	if err := k8s.List(ctx, &evs); err != nil {
