@@ -77,7 +77,8 @@ run: manifests generate ## Run the manager from your host against the current ku
 
 .PHONY: demo
 demo: build envtest ## Local control plane, simulated cloud, the operator and the samples; runs until interrupted.
-	KUBEBUILDER_ASSETS="$(ASSETS)" go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
+	go build -o bin/demo ./hack/demo
+	KUBEBUILDER_ASSETS="$(ASSETS)" bin/demo --manager bin/manager --cloudsim bin/cloudsim
 
 .PHONY: docker-build
 docker-build: ## Build the manager image (needs a Docker engine).

@@ -213,6 +213,11 @@ type PasswordStatus struct {
 	// +optional
 	LastAppliedTime *metav1.Time `json:"lastAppliedTime,omitempty"`
 
+	// refusedSecretResourceVersion is the Secret's resourceVersion whose password the cloud
+	// refused: it is not sent again until the Secret or the spec changes.
+	// +optional
+	RefusedSecretResourceVersion string `json:"refusedSecretResourceVersion,omitempty"`
+
 	// pendingDigest is set, before the call, while a write carrying a new password is in flight,
 	// so that an interrupted write is neither lost nor repeated.
 	// +optional
@@ -253,7 +258,7 @@ type LoginProfileStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:categories=loginprofile,shortName=lp
+// +kubebuilder:resource:categories=loginprofile-operator,shortName=lp
 // +kubebuilder:printcolumn:name="User",type=string,JSONPath=`.spec.userPrincipalName`
 // +kubebuilder:printcolumn:name="User ID",type=string,priority=1,JSONPath=`.spec.userId`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.atProvider.status`

@@ -452,7 +452,13 @@ func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
 		f.g.Expect(readyMessage(lp)).To(And(ContainSubstring(f.secret), ContainSubstring(c.weakPasswordCode)))
 		f.g.Expect(readyMessage(lp)).NotTo(ContainSubstring("abc"))
-		f.g.Expect(lp.Status.Password).To(BeNil(), "nothing was applied")
+		f.g.Expect(lp.Status.Password).NotTo(BeNil())
+		f.g.Expect(lp.Status.Password.Digest).To(BeEmpty(), "nothing was applied")
+		f.g.Expect(lp.Status.Password.RefusedSecretResourceVersion).NotTo(BeEmpty())
+
+		// Events that change neither the Secret nor the spec (an annotation here; a manager restart
+		// or a second queued event alike) do not send the refused password again.
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Annotations = map[string]string{"poke": "1"} })
 
 		// A healthy object polls several times meanwhile; the weak one is not retried.
 		canary := newFixture(t, c, nsPoll)

@@ -139,6 +139,11 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	if err != nil {
 		return r.secretError(lp, err)
 	}
+	if refusedAlready(lp, sec) {
+		// The cloud refused this very password for this very spec: wait for either to change,
+		// however many events (or manager restarts) bring the object back meanwhile.
+		return ctrl.Result{}, nil
+	}
 
 	obs, err := provider.Get(ctx, user)
 	if errors.Is(err, cloud.ErrProfileNotFound) {
@@ -206,6 +211,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	}
 	if err != nil {
 		r.clearPendingUnlessUncertain(lp, err)
+		r.recordRefused(lp, sec, err)
 		return r.cloudError(ctx, lp, "creating", err)
 	}
 	r.recordApplied(lp, sec, digest)
@@ -254,6 +260,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		updated, err := provider.Update(ctx, p.update)
 		if err != nil {
 			r.clearPendingUnlessUncertain(lp, err)
+			r.recordRefused(lp, sec, err)
 			return r.cloudError(ctx, lp, "updating", err)
 		}
 		if updated.LastLoginTime.IsZero() {
@@ -366,7 +373,7 @@ func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile) (c
 // policy: terminal for refused input, backoff for throttling, the queue's backoff otherwise.
 func (r *Reconciler) cloudError(ctx context.Context, lp *v1alpha1.LoginProfile, doing string, err error) (ctrl.Result, error) {
 	key := client.ObjectKeyFromObject(lp)
-	summary := cloud.Summary(err)
+	summary := strings.TrimSuffix(cloud.Summary(err), ".")
 	r.event(lp, corev1.EventTypeWarning, EventReconcileFailed, "Reconcile", "Failed %s the login profile: %s", doing, err.Error())
 	switch {
 	case cloud.IsThrottled(err):

@@ -155,6 +155,7 @@ func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) 
 	}
 	p.SecretName, p.SecretKey, p.SecretResourceVersion = sec.name, sec.key, sec.resourceVersion
 	p.ResetRequired = lp.Spec.PasswordResetRequired
+	p.RefusedSecretResourceVersion = ""
 }
 
 // resolvePending settles a password write that was interrupted (the manager stopped between the
@@ -190,6 +191,25 @@ func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfi
 	return nil
 }
 
+// recordRefused remembers which Secret version holds a password the cloud refused.
+func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, err error) {
+	if !errors.Is(err, cloud.ErrInvalidPassword) {
+		return
+	}
+	if lp.Status.Password == nil {
+		lp.Status.Password = &v1alpha1.PasswordStatus{}
+	}
+	lp.Status.Password.RefusedSecretResourceVersion = sec.resourceVersion
+}
+
+// refusedAlready reports whether the cloud refused the password of this Secret version for this
+// generation of the spec.
+func refusedAlready(lp *v1alpha1.LoginProfile, sec *secretState) bool {
+	p, c := lp.Status.Password, readyCondition(lp)
+	return p != nil && p.RefusedSecretResourceVersion != "" && p.RefusedSecretResourceVersion == sec.resourceVersion &&
+		c != nil && c.Reason == ReasonInvalidPassword && c.ObservedGeneration == lp.Generation
+}
+
 // clearPendingUnlessUncertain drops the pending record after a call the cloud answered with a
 // refusal: nothing was applied. After a transport failure the call may have landed, so the record
 // stays for resolvePending.
@@ -200,7 +220,7 @@ func (r *Reconciler) clearPendingUnlessUncertain(lp *v1alpha1.LoginProfile, err 
 	lp.Status.Password.PendingDigest = ""
 	lp.Status.Password.PendingOperation = ""
 	lp.Status.Password.PendingBaseUpdateDate = nil
-	if lp.Status.Password.Digest == "" {
+	if lp.Status.Password.Digest == "" && lp.Status.Password.RefusedSecretResourceVersion == "" {
 		lp.Status.Password = nil
 	}
 }

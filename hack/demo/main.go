@@ -1,0 +1,418 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command demo runs the operator on a laptop, with nothing to install and no cloud account: a
+// local control plane (etcd and kube-apiserver, as envtest runs them), the cloud simulator, the
+// manager, and the sample LoginProfiles. It runs until interrupted (Ctrl-C), then stops
+// everything.
+//
+//	make demo
+//	# or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
+//
+// Run it from the repository root: it reads config/crd/bases and config/samples.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
+)
+
+const (
+	crdDir      = "config/crd/bases"
+	samplesFile = "config/samples/iam_v1alpha1_loginprofile.yaml"
+	// sampleProviderConfig points at the real cloud: the demo applies its own instead.
+	sampleProviderConfig = "config/samples/iam_v1alpha1_providerconfig.yaml"
+	metricsAddr          = "127.0.0.1:8080"
+	pollInterval         = 30 * time.Second
+	readyTimeout         = 3 * time.Minute
+)
+
+// The simulator's users: the samples' and one more to try things with.
+var users = []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com"}
+
+type options struct {
+	manager, cloudsim, dir string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.manager, "manager", "bin/manager", "the manager binary (make build)")
+	flag.StringVar(&o.cloudsim, "cloudsim", "bin/cloudsim", "the cloud simulator binary (make build)")
+	flag.StringVar(&o.dir, "dir", ".demo", "where the kubeconfig and the logs are written")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), `Usage: KUBEBUILDER_ASSETS=DIR go run ./hack/demo [flags]   (or: make demo)
+
+Runs a local control plane, the cloud simulator, the operator and the sample LoginProfiles until
+interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
+(hack/envtest-assets.sh prints it). Run it from the repository root.
+
+Flags:
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+
+	// The first Ctrl-C stops the demo cleanly; a second one ends it at once (the manager and the
+	// simulator die with it; envtest's etcd and kube-apiserver may be left running).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+
+	d := &demo{opts: o}
+	err := d.run(ctx)
+	d.shutdown()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\ndemo: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println("Everything is stopped. Bye.")
+}
+
+type demo struct {
+	opts    options
+	dir     string
+	assets  string
+	kubectl utils.Kubectl
+	cp      *utils.ControlPlane
+	sim     *utils.Cloudsim
+	manager *utils.Process
+	metrics bool // served on metricsAddr
+}
+
+func step(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
+
+func indent(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// checkInputs explains what to do when something the demo needs is missing.
+func (d *demo) checkInputs() error {
+	d.assets = os.Getenv("KUBEBUILDER_ASSETS")
+	if d.assets == "" {
+		return errors.New("KUBEBUILDER_ASSETS is not set: it names the directory holding kube-apiserver, etcd and kubectl.\n" +
+			"Run `make demo`, or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim")
+	}
+	if err := utils.CheckAssets(d.assets); err != nil {
+		return fmt.Errorf("%w\nRun `make envtest` (or hack/envtest-assets.sh) to build them", err)
+	}
+	for name, path := range map[string]string{"--manager": d.opts.manager, "--cloudsim": d.opts.cloudsim} {
+		if err := utils.CheckExecutable(path); err != nil {
+			return fmt.Errorf("%s %s: %w\nRun `make build` first (it builds bin/manager and bin/cloudsim)", name, path, err)
+		}
+	}
+	for _, p := range []string{crdDir, samplesFile} {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%s not found: run the demo from the repository root", p)
+		}
+	}
+	dir, err := filepath.Abs(d.opts.dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	d.dir = dir
+	return nil
+}
+
+func (d *demo) run(ctx context.Context) error {
+	if err := d.checkInputs(); err != nil {
+		return err
+	}
+	logf.SetLogger(logr.Discard()) // envtest's own logging
+	fmt.Println("loginprofile-operator demo: a local control plane, a simulated Alibaba Cloud (IMS API), the operator and the samples")
+
+	step("Starting a local control plane: etcd and kube-apiserver from %s", d.assets)
+	start := time.Now()
+	cp, err := utils.StartControlPlane(utils.ControlPlaneOptions{
+		AssetsDir: d.assets, CRDDir: crdDir, KubeconfigPath: filepath.Join(d.dir, "kubeconfig"),
+	})
+	if err != nil {
+		return err
+	}
+	d.cp, d.kubectl = cp, cp.Kubectl
+	fmt.Printf("    ready in %s, CRDs installed, admin kubeconfig in %s\n", time.Since(start).Round(100*time.Millisecond), cp.Kubeconfig)
+	if err := ctx.Err(); err != nil {
+		return nil
+	}
+
+	step("Starting the cloud simulator (%s) with the users %s", d.opts.cloudsim, strings.Join(users, ", "))
+	d.sim, err = utils.StartCloudsim(d.opts.cloudsim, []string{
+		"--listen", "127.0.0.1:0", "--users", strings.Join(users, ","), "--log-calls",
+	}, filepath.Join(d.dir, "cloudsim.log"), time.Minute)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("    listening on %s (log: %s)\n", d.sim.URL, d.sim.LogPath)
+
+	step("Creating the namespace loginprofile-system, the credentials Secret and the ProviderConfig \"default\" (endpoint %s)", d.sim.URL)
+	fmt.Printf("    (%s is not applied: it points at the real Alibaba Cloud; this one points at the simulator)\n", sampleProviderConfig)
+	out, err := d.kubectl.ApplyManifest(d.dir, "providerconfig.yaml", providerConfigManifest(d.sim.URL))
+	if err != nil {
+		return err
+	}
+	fmt.Println(indent(out))
+
+	metrics := "0"
+	metricsNote := "metrics disabled: " + metricsAddr + " is in use"
+	if utils.PortFree(metricsAddr) {
+		metrics, d.metrics = metricsAddr, true
+		metricsNote = "metrics on http://" + metricsAddr + "/metrics"
+	}
+	managerLog := filepath.Join(d.dir, "manager.log")
+	step("Starting the manager (%s): poll interval %s, %s, log in %s", d.opts.manager, pollInterval, metricsNote, managerLog)
+	d.manager, err = utils.StartProcess(utils.ProcessOptions{
+		Name: "manager", Path: d.opts.manager, LogPath: managerLog,
+		Args: []string{
+			"--kubeconfig", cp.Kubeconfig,
+			"--poll-interval=" + pollInterval.String(),
+			"--metrics-bind-address=" + metrics,
+			"--metrics-secure=false",
+			"--health-probe-bind-address=0",
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil
+	}
+
+	step("Applying the sample LoginProfiles and their Secrets: kubectl apply -f %s", samplesFile)
+	out, err = d.kubectl.ApplyFile(samplesFile)
+	if err != nil {
+		return err
+	}
+	fmt.Println(indent(out))
+
+	step("Waiting for the LoginProfiles to be Ready: kubectl get loginprofiles -A")
+	if err := d.waitReady(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		fmt.Printf("\nWARNING: %v\nThe demo keeps running so that you can look into it; the manager's log is %s.\n", err, managerLog)
+	}
+	d.instructions()
+	return d.wait(ctx)
+}
+
+// waitReady prints kubectl get loginprofiles -A each time it changes, until every LoginProfile is
+// Ready.
+func (d *demo) waitReady(ctx context.Context) error {
+	deadline := time.Now().Add(readyTimeout)
+	last := ""
+	for {
+		out, err := d.kubectl.Run("get", "loginprofiles", "-A")
+		if err == nil && out != last {
+			fmt.Println(indent(out))
+			last = out
+		}
+		ready, total, err := d.readyCount()
+		if err == nil && total > 0 && ready == total {
+			step("All %d LoginProfiles are Ready", total)
+			return nil
+		}
+		if !d.manager.Running() {
+			return fmt.Errorf("the manager exited (%v); end of its log:\n%s", d.manager.ExitErr(), indent(d.manager.LogTail(20)))
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("after %s, %d of %d LoginProfiles are Ready (kubectl get lp -A -o wide shows the reasons)", readyTimeout, ready, total)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (d *demo) readyCount() (ready, total int, err error) {
+	var list struct {
+		Items []struct {
+			Status struct {
+				Conditions []struct{ Type, Status string }
+			}
+		}
+	}
+	if err := d.kubectl.GetJSON(&list, "loginprofiles", "-A"); err != nil {
+		return 0, 0, err
+	}
+	for _, item := range list.Items {
+		for _, c := range item.Status.Conditions {
+			if c.Type == "Ready" && c.Status == "True" {
+				ready++
+			}
+		}
+	}
+	return ready, len(list.Items), nil
+}
+
+func (d *demo) instructions() {
+	sim := d.sim.URL
+	alice := sim + "/_sim/users/" + users[0]
+	fmt.Printf(`
+The demo is running. In another terminal, from this directory:
+
+  export KUBECONFIG=%[1]s
+  export PATH=%[2]s:$PATH
+  # (that puts first the kubectl the demo uses: %[2]s/kubectl)
+
+Look around:
+  kubectl get loginprofiles -A
+  kubectl get lp -A -o wide                       # with the reason of the Ready condition
+  kubectl describe loginprofiles -n default alice
+  kubectl get providerconfigs
+  kubectl get events -n default
+
+Rotate alice's password: change her Secret; the operator sends the new password, once:
+  kubectl -n default create secret generic alice-console --from-literal=password='Rotated-Passw0rd-9!' \
+    --dry-run=client -o yaml | kubectl apply -f -
+  kubectl get events -n default --field-selector reason=PasswordRotated
+
+The simulated cloud, through its admin API (passwords show as [redacted]):
+  # every API call the operator made
+  curl -s %[3]s/_sim/calls
+  # alice's console login in the cloud
+  curl -s %[4]s/profile
+  # drift: require MFA out of band; the operator corrects it at its next poll (within %[5]s)
+  curl -s -X PUT -d '{"mfaBindRequired":true}' %[4]s/profile
+  kubectl get events -n default --field-selector reason=DriftCorrected
+
+Give carol a console login:
+  kubectl -n default create secret generic carol-console --from-literal=password='Console-S3cret-Pw7!'
+  kubectl apply -f - <<EOF
+  apiVersion: iam.loginprofile.io/v1alpha1
+  kind: LoginProfile
+  metadata: {name: carol, namespace: default}
+  spec: {userPrincipalName: %[6]s, passwordSecretRef: {name: carol-console}}
+  EOF
+  kubectl wait --for=condition=Ready loginprofiles/carol -n default
+%[7]s
+Logs: %[8]s (manager), %[9]s (simulator).
+
+Press Ctrl-C to stop everything.
+`, d.cp.Kubeconfig, d.assets, sim, alice, pollInterval, users[2], d.metricsHint(), d.manager.LogPath, d.sim.LogPath)
+}
+
+func (d *demo) metricsHint() string {
+	if !d.metrics {
+		return ""
+	}
+	return "\nThe operator's metrics:\n  curl -s http://" + metricsAddr + "/metrics | grep -E '^(controller_runtime_reconcile_total|workqueue_depth)'\n"
+}
+
+// wait runs until interrupted, or until the manager or the simulator exits.
+func (d *demo) wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		fmt.Println("\nInterrupted.")
+		return nil
+	case <-d.manager.Exited():
+		return fmt.Errorf("the manager exited unexpectedly (%v); end of its log (%s):\n%s",
+			d.manager.ExitErr(), d.manager.LogPath, indent(d.manager.LogTail(20)))
+	case <-d.sim.Exited():
+		return fmt.Errorf("the cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
+			d.sim.ExitErr(), d.sim.LogPath, indent(d.sim.LogTail(20)))
+	}
+}
+
+// shutdown stops what was started, the manager first.
+func (d *demo) shutdown() {
+	if d.cp == nil {
+		return
+	}
+	step("Stopping everything")
+	if d.manager != nil {
+		if d.manager.Running() {
+			if err := d.manager.Stop(30 * time.Second); err != nil {
+				fmt.Printf("    the manager: %v\n", err)
+			} else {
+				fmt.Println("    stopped the manager")
+			}
+		}
+	}
+	if d.sim != nil && d.sim.Running() {
+		if err := d.sim.Stop(10 * time.Second); err != nil {
+			fmt.Printf("    the cloud simulator: %v\n", err)
+		} else {
+			fmt.Println("    stopped the cloud simulator")
+		}
+	}
+	if d.cp != nil {
+		if err := d.cp.Stop(); err != nil {
+			fmt.Printf("    the control plane: %v\n", err)
+		} else {
+			fmt.Println("    stopped the control plane (kube-apiserver, etcd; their data is removed)")
+		}
+	}
+}
+
+// providerConfigManifest is the namespace, the credentials Secret with the simulator's access key
+// and the ProviderConfig "default" pointing at the simulator.
+func providerConfigManifest(endpoint string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: loginprofile-system
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: alibaba-credentials
+  namespace: loginprofile-system
+type: Opaque
+stringData:
+  accessKeyId: %s
+  accessKeySecret: %s
+---
+apiVersion: iam.loginprofile.io/v1alpha1
+kind: ProviderConfig
+metadata:
+  name: default
+spec:
+  alibaba:
+    endpoint: %s
+  credentials:
+    source: Secret
+    secretRef:
+      namespace: loginprofile-system
+      name: alibaba-credentials
+`, jsonQuote(alibaba.DefaultAccessKeyID), jsonQuote(alibaba.DefaultAccessKeySecret), jsonQuote(endpoint))
+}
+
+func jsonQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

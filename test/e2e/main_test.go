@@ -1,0 +1,311 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package e2e tests the operator end to end: the built manager binary, driven with the real
+// kubectl against a real kube-apiserver and etcd (envtest), managing console logins in the cloud
+// simulator's binary, whose admin API tells which calls the operator made.
+//
+// One control plane, one simulator and one manager serve every test (TestMain); each test uses
+// its own objects and cloud users. The tests run in their order in the file: TestNoSecretsInLogs,
+// last, reads the logs of every manager process the run started.
+//
+// Run them with `make test`, which builds the binaries and sets KUBEBUILDER_ASSETS, MANAGER_BIN and
+// CLOUDSIM_BIN.
+package e2e
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
+)
+
+// Environment variables the tests need; `make test` sets them.
+const (
+	envAssets   = "KUBEBUILDER_ASSETS"
+	envManager  = "MANAGER_BIN"
+	envCloudsim = "CLOUDSIM_BIN"
+)
+
+// pollInterval is the manager's --poll-interval: short, so that drift is corrected quickly.
+const pollInterval = 2 * time.Second
+
+// The access key the simulator accepts, distinctive so that the log check can find a leak.
+const (
+	accessKeyID     = "e2e-access-key-id"
+	accessKeySecret = "e2e-AccessKeySecret-9f3Qz7"
+)
+
+// Where things are in the repository, from this package.
+var (
+	repoRoot   = filepath.Join("..", "..")
+	crdDir     = filepath.Join(repoRoot, "config", "crd", "bases")
+	samplesDir = filepath.Join(repoRoot, "config", "samples")
+)
+
+// suite is what every test shares.
+type suite struct {
+	dir     string // logs, kubeconfig, manifests
+	assets  string
+	manager string // binary
+	cp      *utils.ControlPlane
+	kubectl utils.Kubectl
+	sim     *utils.Cloudsim
+
+	mu          sync.Mutex
+	mgr         *utils.Process // the running manager
+	managerRuns int
+	managerLogs []string // every manager process's log file
+	passwords   []string // every password a test put in a Secret
+}
+
+var (
+	s *suite
+	// setupErr is why the suite could not start; every test fails with it.
+	setupErr error
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if testing.Short() {
+		setupErr = errSkipShort
+		return m.Run()
+	}
+	logf.SetLogger(logr.Discard()) // envtest's own logging
+	var err error
+	s, err = startSuite()
+	if err != nil {
+		setupErr = err
+		if s != nil {
+			s.teardown(false)
+		}
+		return m.Run()
+	}
+	code := m.Run()
+	if err := s.teardown(code == 0); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e teardown:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+var errSkipShort = errors.New("skipped with -short: the e2e tests need a control plane and the built binaries; run `make test`")
+
+// env returns the suite, failing the test when it could not start.
+func env(t *testing.T) *suite {
+	t.Helper()
+	if errors.Is(setupErr, errSkipShort) {
+		t.Skip(setupErr.Error())
+	}
+	if setupErr != nil {
+		t.Fatalf("e2e setup failed: %v", setupErr)
+	}
+	return s
+}
+
+func startSuite() (*suite, error) {
+	st := &suite{
+		assets:  os.Getenv(envAssets),
+		manager: os.Getenv(envManager),
+	}
+	simBin := os.Getenv(envCloudsim)
+	var missing []string
+	if err := utils.CheckAssets(st.assets); err != nil {
+		missing = append(missing, fmt.Sprintf("%s (kube-apiserver, etcd, kubectl): %v", envAssets, err))
+	}
+	for name, path := range map[string]string{envManager: st.manager, envCloudsim: simBin} {
+		if path == "" {
+			missing = append(missing, name+" is not set")
+		} else if err := utils.CheckExecutable(path); err != nil {
+			missing = append(missing, fmt.Sprintf("%s: %v", name, err))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the e2e tests run the built binaries: run `make test` (it builds bin/manager, bin/cloudsim and "+
+			"the Kubernetes binaries, and sets %s, %s and %s), or set them yourself:\n  %s",
+			envAssets, envManager, envCloudsim, strings.Join(missing, "\n  "))
+	}
+
+	dir, err := os.MkdirTemp("", "loginprofile-e2e-")
+	if err != nil {
+		return nil, err
+	}
+	st.dir = dir
+	fmt.Printf("e2e: logs, kubeconfig and manifests in %s\n", dir)
+
+	st.cp, err = utils.StartControlPlane(utils.ControlPlaneOptions{
+		AssetsDir: st.assets, CRDDir: crdDir, KubeconfigPath: filepath.Join(dir, "kubeconfig"),
+	})
+	if err != nil {
+		return st, err
+	}
+	st.kubectl = st.cp.Kubectl
+
+	st.sim, err = utils.StartCloudsim(simBin, []string{
+		"--listen", "127.0.0.1:0",
+		"--access-key-id", accessKeyID, "--access-key-secret", accessKeySecret,
+		// The admin API shows no password: a reuse prevention of 1 lets utils.SimAdmin.PasswordIs
+		// tell whether a password is the current one.
+		"--password-reuse-prevention", "1",
+		"--log-calls",
+	}, filepath.Join(dir, "cloudsim.log"), time.Minute)
+	if err != nil {
+		return st, err
+	}
+	fmt.Printf("e2e: cloud simulator at %s\n", st.sim.URL)
+
+	if _, err := st.kubectl.ApplyManifest(dir, "providerconfig.yaml", providerConfigManifest(st.sim.URL)); err != nil {
+		return st, fmt.Errorf("creating the ProviderConfig: %w", err)
+	}
+	if err := st.startManager(); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// providerConfigManifest is the credentials Secret and the ProviderConfig "default", pointing at the
+// simulator (the sample ProviderConfig points at the real cloud).
+func providerConfigManifest(endpoint string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: loginprofile-system
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: alibaba-credentials
+  namespace: loginprofile-system
+type: Opaque
+stringData:
+  accessKeyId: %q
+  accessKeySecret: %q
+---
+apiVersion: iam.loginprofile.io/v1alpha1
+kind: ProviderConfig
+metadata:
+  name: default
+spec:
+  alibaba:
+    endpoint: %q
+  credentials:
+    source: Secret
+    secretRef:
+      namespace: loginprofile-system
+      name: alibaba-credentials
+`, accessKeyID, accessKeySecret, endpoint)
+}
+
+// startManager starts a manager process, with its own log file, and waits until its controllers
+// run.
+func (st *suite) startManager() error {
+	st.mu.Lock()
+	st.managerRuns++
+	logPath := filepath.Join(st.dir, fmt.Sprintf("manager-%d.log", st.managerRuns))
+	st.managerLogs = append(st.managerLogs, logPath)
+	st.mu.Unlock()
+
+	p, err := utils.StartProcess(utils.ProcessOptions{
+		Name: "manager", Path: st.manager, LogPath: logPath,
+		Args: []string{
+			"--kubeconfig", st.cp.Kubeconfig,
+			"--metrics-bind-address=0",
+			"--health-probe-bind-address=0",
+			"--poll-interval=" + pollInterval.String(),
+			// Debug logs too: the log check covers what the operator logs at every level.
+			"--zap-log-level=debug",
+		},
+	})
+	if err != nil {
+		return err
+	}
+	st.mu.Lock()
+	st.mgr = p
+	st.mu.Unlock()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(p.Log(), "Starting workers") {
+		select {
+		case <-p.Exited():
+			return fmt.Errorf("the manager exited at start (%v); its log:\n%s", p.ExitErr(), p.LogTail(30))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the manager did not start its controllers within 2 minutes; its log:\n%s", p.LogTail(30))
+		}
+	}
+	return nil
+}
+
+// currentManager is the running manager process.
+func (st *suite) currentManager() *utils.Process {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.mgr
+}
+
+// usePassword records a password a test puts in a Secret, for the log check.
+func (st *suite) usePassword(pw string) string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.passwords = append(st.passwords, pw)
+	return pw
+}
+
+// teardown stops the manager (gracefully: it must exit cleanly), the simulator and the control
+// plane. It keeps the directory of logs unless everything passed.
+func (st *suite) teardown(passed bool) error {
+	var errs []error
+	if mgr := st.currentManager(); mgr != nil && mgr.Running() {
+		if err := mgr.Stop(30 * time.Second); err != nil {
+			errs = append(errs, fmt.Errorf("stopping the manager: %w; its log:\n%s", err, mgr.LogTail(20)))
+		}
+	}
+	if st.sim != nil {
+		if err := st.sim.Stop(10 * time.Second); err != nil {
+			errs = append(errs, fmt.Errorf("stopping the simulator: %w", err))
+		}
+	}
+	if st.cp != nil {
+		if err := st.cp.Stop(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	err := errors.Join(errs...)
+	if st.dir != "" {
+		if passed && err == nil && os.Getenv("E2E_KEEP") == "" {
+			_ = os.RemoveAll(st.dir)
+		} else {
+			fmt.Printf("e2e: logs kept in %s\n", st.dir)
+		}
+	}
+	return err
+}
