@@ -40,6 +40,7 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	_ "github.com/loginprofile-operator/loginprofile-operator/internal/cloud/alibaba" // registers the Alibaba Cloud provider
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/cloud/huawei"  // registers the Huawei Cloud provider
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/loginprofile"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/providerconfig"
 )

@@ -18,9 +18,12 @@ limitations under the License.
 // talks to it through the cloud's real SDK. One process simulates one cloud, chosen with --cloud.
 //
 //	cloudsim --cloud alibaba --listen 127.0.0.1:8787 --users alice@example.onaliyun.com
+//	cloudsim --cloud huawei --listen 127.0.0.1:8788 --domain-id 0a1b2c3d4e5f60718293a4b5c6d7e8f9
 //
-// Once listening, it prints one line to stdout, "cloudsim: alibaba IMS simulator listening on http://HOST:PORT",
-// and serves until SIGINT or SIGTERM. The simulator's admin API is under /_sim/ (see internal/sim/alibaba).
+// Once listening, it prints a line to stdout, "cloudsim: <cloud> simulator listening on http://HOST:PORT" (for
+// example "cloudsim: alibaba IMS simulator listening on ..."), then, for some clouds, lines describing the account
+// (huawei: the domain id and the users' ids), and serves until SIGINT or SIGTERM. The simulator's admin API is
+// under /_sim/ (see internal/sim/alibaba and internal/sim/huawei).
 package main
 
 import (
@@ -38,6 +41,7 @@ import (
 	"time"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
 )
 
 // config is the flags' values; every cloud reads the ones that apply to it.
@@ -47,6 +51,7 @@ type config struct {
 	users           []string // nil: the cloud's default users
 	accessKeyID     string
 	accessKeySecret string
+	domainID        string
 	readsPerSecond  int
 	writesPerSecond int
 	latency         time.Duration
@@ -68,11 +73,16 @@ type cloud struct {
 	defaultUsers []string
 	// defaultAccessKeyID and defaultAccessKeySecret are the credentials accepted when the flags leave them empty.
 	defaultAccessKeyID, defaultAccessKeySecret string
-	new                                        func(cfg config, log *slog.Logger) simulator
+	// defaultDomainID is the account id when --domain-id is empty; "" for a cloud without one (--domain-id is then
+	// refused).
+	defaultDomainID string
+	new             func(cfg config, log *slog.Logger) simulator
+	// describe, when set, returns lines printed after the "listening" line, each prefixed with "cloudsim: ".
+	describe func(cfg config) []string
 }
 
 // clouds are the simulators available with --cloud. A new cloud adds an entry here (and, when it needs them, flags
-// of its own, prefixed with its name).
+// of its own, prefixed with its name; --domain-id, the account id, is shared by the clouds that have one).
 var clouds = map[string]cloud{
 	"alibaba": {
 		description:            "alibaba IMS",
@@ -81,6 +91,58 @@ var clouds = map[string]cloud{
 		defaultAccessKeySecret: alibaba.DefaultAccessKeySecret,
 		new:                    newAlibaba,
 	},
+	"huawei": {
+		description:            "huawei IAM v5",
+		defaultUsers:           huaweiDefaultUsers,
+		defaultAccessKeyID:     huawei.DefaultAccessKeyID,
+		defaultAccessKeySecret: huawei.DefaultAccessKeySecret,
+		defaultDomainID:        huawei.DefaultDomainID,
+		new:                    newHuawei,
+		describe:               describeHuawei,
+	},
+}
+
+// huaweiDefaultUsers are the Huawei sample users' ids (IAM user ids are 32 hex digits): alice, bob and carol, as
+// huaweiUserNames says.
+var huaweiDefaultUsers = []string{
+	"a11ce000000000000000000000000000",
+	"b0b00000000000000000000000000000",
+	"ca401000000000000000000000000000",
+}
+
+var huaweiUserNames = map[string]string{
+	"a11ce000000000000000000000000000": "alice",
+	"b0b00000000000000000000000000000": "bob",
+	"ca401000000000000000000000000000": "carol",
+}
+
+func newHuawei(cfg config, log *slog.Logger) simulator {
+	s := huawei.NewServer(huawei.Options{
+		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
+		DomainID:        cfg.domainID,
+		ReadsPerSecond:  cfg.readsPerSecond,
+		WritesPerSecond: cfg.writesPerSecond,
+		PasswordPolicy:  huawei.PasswordPolicy{MinimumPasswordLength: cfg.passwordMinLen, PasswordReusePrevention: cfg.passwordReuse},
+		Logger:          log,
+	})
+	for _, u := range cfg.users {
+		s.AddUser(u)
+	}
+	s.SetLatency(cfg.latency)
+	return s
+}
+
+// describeHuawei names the domain id, which the SDK's credentials need (WithDomainId), and the users' ids.
+func describeHuawei(cfg config) []string {
+	lines := []string{"huawei domain id " + cfg.domainID}
+	for _, id := range cfg.users {
+		if name, ok := huaweiUserNames[id]; ok {
+			lines = append(lines, "huawei user "+id+" ("+name+")")
+		} else {
+			lines = append(lines, "huawei user "+id)
+		}
+	}
+	return lines
 }
 
 func newAlibaba(cfg config, log *slog.Logger) simulator {
@@ -136,11 +198,14 @@ func parseFlags(args []string, stderr io.Writer) (config, cloud, error) {
 	fs.StringVar(&cfg.cloud, "cloud", "alibaba", "the cloud to simulate: "+strings.Join(cloudNames(), ", "))
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8787", "the address to listen on (host:port; port 0 picks a free one)")
 	fs.Var(usersFlag{&cfg.users}, "users", "comma-separated users to create, without login profile (default: the cloud's "+
-		"sample users; alibaba: "+strings.Join(clouds["alibaba"].defaultUsers, ",")+"); empty for none")
+		"sample users; alibaba: "+strings.Join(clouds["alibaba"].defaultUsers, ",")+"; huawei (user ids): "+
+		strings.Join(huaweiDefaultUsers, ",")+"); empty for none")
 	fs.StringVar(&cfg.accessKeyID, "access-key-id", "", "the access key id accepted (default: the cloud simulator's, "+
-		"alibaba: "+alibaba.DefaultAccessKeyID+")")
+		"alibaba: "+alibaba.DefaultAccessKeyID+", huawei: "+huawei.DefaultAccessKeyID+")")
 	fs.StringVar(&cfg.accessKeySecret, "access-key-secret", "", "the access key secret accepted (default: the cloud simulator's, "+
-		"alibaba: "+alibaba.DefaultAccessKeySecret+")")
+		"alibaba: "+alibaba.DefaultAccessKeySecret+", huawei: "+huawei.DefaultAccessKeySecret+")")
+	fs.StringVar(&cfg.domainID, "domain-id", "", "the account's domain id, which requests must carry in X-Domain-Id "+
+		"(huawei only; default: "+huawei.DefaultDomainID+")")
 	fs.IntVar(&cfg.readsPerSecond, "reads-per-second", 0, "the account's read quota (0: the cloud's default; negative: unlimited)")
 	fs.IntVar(&cfg.writesPerSecond, "writes-per-second", 0, "the account's write quota (0: the cloud's default; negative: unlimited)")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API call")
@@ -166,6 +231,12 @@ func parseFlags(args []string, stderr io.Writer) (config, cloud, error) {
 	if cfg.accessKeyID == "" {
 		cfg.accessKeyID, cfg.accessKeySecret = c.defaultAccessKeyID, c.defaultAccessKeySecret
 	}
+	if cfg.domainID != "" && c.defaultDomainID == "" {
+		return config{}, cloud{}, fmt.Errorf("--domain-id does not apply to --cloud %s", cfg.cloud)
+	}
+	if cfg.domainID == "" {
+		cfg.domainID = c.defaultDomainID
+	}
 	if cfg.latency < 0 {
 		return config{}, cloud{}, errors.New("--latency must not be negative")
 	}
@@ -187,9 +258,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(stdout, "cloudsim: %s simulator listening on %s\n", c.description, url); err != nil {
-		_ = sim.Shutdown(context.Background())
-		return err
+	lines := []string{c.description + " simulator listening on " + url}
+	if c.describe != nil {
+		lines = append(lines, c.describe(cfg)...)
+	}
+	for _, line := range lines {
+		if _, err := fmt.Fprintf(stdout, "cloudsim: %s\n", line); err != nil {
+			_ = sim.Shutdown(context.Background())
+			return err
+		}
 	}
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

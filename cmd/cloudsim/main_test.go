@@ -31,8 +31,13 @@ import (
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -44,6 +49,9 @@ func TestParseFlags(t *testing.T) {
 		cfg.accessKeyID != alibaba.DefaultAccessKeyID || cfg.accessKeySecret != alibaba.DefaultAccessKeySecret {
 		t.Errorf("defaults: %+v", cfg)
 	}
+	if cfg.domainID != "" {
+		t.Errorf("alibaba has a domain id: %q", cfg.domainID)
+	}
 	if cfg, _, err = parseFlags([]string{"--users", ""}, io.Discard); err != nil || cfg.users == nil || len(cfg.users) != 0 {
 		t.Errorf("--users '': %v, %v", cfg.users, err)
 	}
@@ -53,6 +61,7 @@ func TestParseFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"--cloud", "gcp"},
+		{"--domain-id", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, // alibaba has none
 		{"--access-key-id", "only-the-id"},
 		{"--latency", "-1s"},
 		{"--no-such-flag"},
@@ -64,6 +73,111 @@ func TestParseFlags(t *testing.T) {
 	}
 	if _, _, err := parseFlags([]string{"--help"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("--help: %v", err)
+	}
+}
+
+func TestParseFlagsHuawei(t *testing.T) {
+	cfg, c, err := parseFlags([]string{"--cloud", "huawei"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.description != "huawei IAM v5" || !slices.Equal(cfg.users, huaweiDefaultUsers) || cfg.domainID != huawei.DefaultDomainID ||
+		cfg.accessKeyID != huawei.DefaultAccessKeyID || cfg.accessKeySecret != huawei.DefaultAccessKeySecret {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	for _, id := range huaweiDefaultUsers {
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(id) || huaweiUserNames[id] == "" {
+			t.Errorf("default user %q: want 32 hex digits and a name", id)
+		}
+	}
+	if cfg, _, err = parseFlags([]string{"--cloud=huawei", "--domain-id=ffffffffffffffffffffffffffffffff", "--users=u1,u2"}, io.Discard); err != nil ||
+		cfg.domainID != "ffffffffffffffffffffffffffffffff" || !slices.Equal(cfg.users, []string{"u1", "u2"}) {
+		t.Errorf("flags: %+v, %v", cfg, err)
+	}
+	want := []string{"huawei domain id ffffffffffffffffffffffffffffffff", "huawei user u1", "huawei user u2"}
+	if got := c.describe(cfg); !slices.Equal(got, want) {
+		t.Errorf("describe = %q, want %q", got, want)
+	}
+}
+
+func TestRunServesHuawei(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const domain = "ffffffffffffffffffffffffffffffff"
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{
+			"--cloud", "huawei", "--listen", "127.0.0.1:0", "--domain-id", domain,
+			"--access-key-id", "MYAK", "--access-key-secret", "my-secret",
+		}, pw, io.Discard)
+		pw.Close()
+	}()
+	r := bufio.NewReader(pr)
+	var lines []string
+	for range 5 {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the output: %v (run: %v)", err, <-done)
+		}
+		lines = append(lines, line)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	m := regexp.MustCompile(`^cloudsim: huawei IAM v5 simulator listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(lines[0])
+	if m == nil {
+		t.Fatalf("listening line %q", lines[0])
+	}
+	base := m[1]
+	want := []string{
+		"cloudsim: huawei domain id " + domain + "\n",
+		"cloudsim: huawei user a11ce000000000000000000000000000 (alice)\n",
+		"cloudsim: huawei user b0b00000000000000000000000000000 (bob)\n",
+		"cloudsim: huawei user ca401000000000000000000000000000 (carol)\n",
+	}
+	if !slices.Equal(lines[1:], want) {
+		t.Errorf("lines after the listening line: %q, want %q", lines[1:], want)
+	}
+
+	resp, err := http.Get(base + "/_sim/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	err = json.NewDecoder(resp.Body).Decode(&users)
+	resp.Body.Close()
+	if err != nil || !slices.Equal(users, huaweiDefaultUsers) {
+		t.Fatalf("users = %v, %v", users, err)
+	}
+
+	show := func(ak, sk, domainID string) error {
+		cred, err := global.NewCredentialsBuilder().WithAk(ak).WithSk(sk).WithDomainId(domainID).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := iam.IamClientBuilder().WithEndpoints([]string{base}).WithCredential(cred).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = iam.NewIamClient(hc).ShowLoginProfileV5(&model.ShowLoginProfileV5Request{UserId: huaweiDefaultUsers[0]})
+		return err
+	}
+	wantCode := func(err error, status int, code string) {
+		t.Helper()
+		var se *sdkerr.ServiceResponseError
+		if !errors.As(err, &se) || se.StatusCode != status || se.ErrorCode != code {
+			t.Fatalf("got %v, want HTTP %d %s", err, status, code)
+		}
+	}
+	wantCode(show(huawei.DefaultAccessKeyID, huawei.DefaultAccessKeySecret, domain), 401, huawei.CodeAuthenticationFailed)
+	wantCode(show("MYAK", "my-secret", huawei.DefaultDomainID), 401, huawei.CodeAuthenticationFailed)
+	wantCode(show("MYAK", "my-secret", domain), 404, huawei.CodeLoginProfileNotFound)
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := http.Get(base + "/_sim/users"); err == nil {
+		t.Error("still serving after the context ended")
 	}
 }
 

@@ -1,0 +1,283 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package huawei
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+const testDomainID = "0123456789abcdef0123456789abcdef"
+
+func huaweiSpec(endpoint string) *v1alpha1.ProviderConfigSpec {
+	return &v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{Endpoint: endpoint, DomainID: testDomainID}}
+}
+
+func testSecretCreds() cloud.Credentials {
+	return cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: testAKID, AccessKeySecret: cloud.NewSensitive(testAKSecret)}
+}
+
+// clearSDKEnv unsets every variable the SDK's environment provider reads.
+func clearSDKEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{EnvAccessKey, EnvSecretKey, EnvSecurityToken, EnvDomainID, EnvIdpID, EnvIDTokenFile} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestFactoryIsRegistered(t *testing.T) {
+	f, err := cloud.FactoryFor(huaweiSpec(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name() != "huawei" {
+		t.Fatalf("Name() = %q", f.Name())
+	}
+	if (Factory{}).Configured(&v1alpha1.ProviderConfigSpec{}) || (Factory{}).Configured(nil) ||
+		(Factory{}).Configured(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}) {
+		t.Fatal("Configured without spec.huawei")
+	}
+	if got := (Factory{}).DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10}) {
+		t.Fatalf("DefaultRateLimit() = %+v", got)
+	}
+	if got := (Factory{}).Capabilities(); got != (cloud.Capabilities{}) {
+		t.Fatalf("Capabilities() = %+v, want none", got)
+	}
+}
+
+func TestUserOf(t *testing.T) {
+	got, err := Factory{}.UserOf(&v1alpha1.LoginProfileSpec{UserID: "07e7a4c2b5000f3c1f4bc0123ab4c5d6"})
+	if err != nil || got != "07e7a4c2b5000f3c1f4bc0123ab4c5d6" {
+		t.Fatalf("UserOf = %q, %v", got, err)
+	}
+	for _, spec := range []*v1alpha1.LoginProfileSpec{nil, {}, {UserPrincipalName: "alice@corp.onaliyun.com"}} {
+		_, err = Factory{}.UserOf(spec)
+		if !errors.Is(err, cloud.ErrInvalidInput) ||
+			err.Error() != "spec.userId is required for a Huawei Cloud ProviderConfig (spec.userPrincipalName is for Alibaba Cloud)" {
+			t.Fatalf("UserOf(%+v): %v", spec, err)
+		}
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr string
+	}{
+		{"", "https://iam.myhuaweicloud.com", ""},
+		{"iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
+		{"iam.ap-southeast-1.myhuaweicloud.com:443", "https://iam.ap-southeast-1.myhuaweicloud.com:443", ""},
+		{"https://iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
+		{"https://iam.myhuaweicloud.com:8443/", "https://iam.myhuaweicloud.com:8443", ""},
+		{"HTTPS://iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
+		{" iam.myhuaweicloud.com ", "https://iam.myhuaweicloud.com", ""},
+		{"127.0.0.1:8080", "https://127.0.0.1:8080", ""},
+		{"[::1]:8080", "https://[::1]:8080", ""},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080", ""},
+		{"http://127.8.9.10:8080/", "http://127.8.9.10:8080", ""},
+		{"http://localhost:8080", "http://localhost:8080", ""},
+		{"HTTP://LOCALHOST:8080", "http://LOCALHOST:8080", ""},
+		{"http://[::1]:8080", "http://[::1]:8080", ""},
+		{"http://iam.myhuaweicloud.com", "", "only allowed to a loopback host"},
+		{"http://10.0.0.1:8080", "", "only allowed to a loopback host"},
+		{"http://127.evil.example.com", "", "only allowed to a loopback host"},
+		{"http://localhost.evil.example.com", "", "only allowed to a loopback host"},
+		{"http://[::ffff:10.0.0.1]:80", "", "only allowed to a loopback host"},
+		{"ftp://iam.myhuaweicloud.com", "", "scheme"},
+		{"https://iam.myhuaweicloud.com/v5", "", "only a host and a port"},
+		{"https://user:pw@iam.myhuaweicloud.com", "", "only a host and a port"},
+		{"https://iam.myhuaweicloud.com?x=y", "", "only a host and a port"},
+		{"https://iam.myhuaweicloud.com#frag", "", "only a host and a port"},
+		{"https://iam.myhuaweicloud.com:0", "", "invalid port"},
+		{"https://iam.myhuaweicloud.com:99999", "", "invalid port"},
+		{"iam.myhuaweicloud.com:", "", "no host"},
+		{"https://", "", "no host"},
+		{"iam_bad.example.com", "", "not a valid host name"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := parseEndpoint(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidConfig) {
+					t.Fatalf("parseEndpoint(%q) = %q, %v; want an ErrInvalidConfig error containing %q", tc.in, got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("parseEndpoint(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseDomainID(t *testing.T) {
+	if got, err := parseDomainID(testDomainID); err != nil || got != testDomainID {
+		t.Fatalf("parseDomainID = %q, %v", got, err)
+	}
+	for _, bad := range []string{"", "has space", "dash-ed", strings.Repeat("a", 65)} {
+		if _, err := parseDomainID(bad); !errors.Is(err, cloud.ErrInvalidConfig) {
+			t.Errorf("parseDomainID(%q) = %v", bad, err)
+		}
+	}
+}
+
+func TestFactoryNew(t *testing.T) {
+	p, err := Factory{}.New(huaweiSpec(""), testSecretCreds(), cloud.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := p.(*provider)
+	if pp.endpoint != DefaultEndpoint || pp.timeout != DefaultTimeout || pp.transport != defaultTransport() || pp.creds.domainID() != testDomainID {
+		t.Fatalf("defaults not applied: %+v", pp)
+	}
+	rt := roundTripFunc(nil)
+	p, err = Factory{}.New(huaweiSpec("http://127.0.0.1:9999"), testSecretCreds(), cloud.Options{Timeout: 3 * time.Second, Transport: rt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pp := p.(*provider); pp.timeout != 3*time.Second || pp.endpoint != "http://127.0.0.1:9999" || pp.transport == nil {
+		t.Fatalf("options not applied: %+v", pp)
+	}
+
+	for name, tc := range map[string]struct {
+		spec *v1alpha1.ProviderConfigSpec
+		want string
+	}{
+		"no spec.huawei":    {&v1alpha1.ProviderConfigSpec{}, "spec.huawei is not set"},
+		"nil spec":          {nil, "spec.huawei is not set"},
+		"plain http remote": {huaweiSpec("http://iam.myhuaweicloud.com"), "loopback"},
+		"no domain id":      {&v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{}}, "domainId is required"},
+	} {
+		_, err := Factory{}.New(tc.spec, testSecretCreds(), cloud.Options{})
+		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an ErrInvalidConfig error containing %q", name, err, tc.want)
+		}
+	}
+}
+
+func TestSecretCredentials(t *testing.T) {
+	clearSDKEnv(t)
+	c, err := newCredential(cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: testAKID,
+		AccessKeySecret: cloud.NewSensitive(testAKSecret), SecurityToken: cloud.NewSensitive(testToken)}, testDomainID, DefaultEndpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.inner.AK != testAKID || c.inner.SK != testAKSecret || c.inner.SecurityToken != testToken || c.inner.DomainId != testDomainID ||
+		c.inner.StsAccessor != nil {
+		t.Fatalf("credentials %+v", c.inner)
+	}
+	c, err = newCredential(testSecretCreds(), testDomainID, DefaultEndpoint)
+	if err != nil || c.inner.SecurityToken != "" {
+		t.Fatalf("without a token: %v", err)
+	}
+
+	for name, creds := range map[string]cloud.Credentials{
+		"no id":     {Source: v1alpha1.CredentialsSourceSecret, AccessKeySecret: cloud.NewSensitive(testAKSecret)},
+		"no secret": {Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: testAKID, SecurityToken: cloud.NewSensitive(testToken)},
+		"neither":   {Source: v1alpha1.CredentialsSourceSecret},
+	} {
+		_, err := newCredential(creds, testDomainID, DefaultEndpoint)
+		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "credentials Secret has no") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if err != nil {
+			assertNoSecret(t, err.Error())
+		}
+	}
+	for _, src := range []v1alpha1.CredentialsSource{"", "Kerberos"} {
+		if _, err := newCredential(cloud.Credentials{Source: src}, testDomainID, DefaultEndpoint); !errors.Is(err, cloud.ErrInvalidConfig) {
+			t.Errorf("source %q: %v", src, err)
+		}
+	}
+}
+
+func TestEnvironmentCredentials(t *testing.T) {
+	env := cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment}
+	t.Run("access key, domain from the spec", func(t *testing.T) {
+		clearSDKEnv(t)
+		t.Setenv(EnvAccessKey, testAKID)
+		t.Setenv(EnvSecretKey, testAKSecret)
+		t.Setenv(EnvSecurityToken, testToken)
+		c, err := newCredential(env, testDomainID, DefaultEndpoint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.inner.AK != testAKID || c.inner.SK != testAKSecret || c.inner.SecurityToken != testToken ||
+			c.inner.DomainId != testDomainID || c.inner.StsAccessor != nil {
+			t.Fatalf("credentials %+v", c.inner)
+		}
+	})
+	t.Run("domain from the environment", func(t *testing.T) {
+		clearSDKEnv(t)
+		t.Setenv(EnvAccessKey, testAKID)
+		t.Setenv(EnvSecretKey, testAKSecret)
+		t.Setenv(EnvDomainID, "envdomain")
+		c, err := newCredential(env, testDomainID, DefaultEndpoint)
+		if err != nil || c.inner.DomainId != "envdomain" {
+			t.Fatalf("credentials %+v, %v", c, err)
+		}
+	})
+	t.Run("missing", func(t *testing.T) {
+		clearSDKEnv(t)
+		t.Setenv(EnvAccessKey, testAKID)
+		_, err := newCredential(env, testDomainID, DefaultEndpoint)
+		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), EnvSecretKey) || strings.Contains(err.Error(), EnvAccessKey+",") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("federation variables too", func(t *testing.T) {
+		clearSDKEnv(t)
+		t.Setenv(EnvAccessKey, testAKID)
+		t.Setenv(EnvSecretKey, testAKSecret)
+		t.Setenv(EnvIdpID, "idp")
+		t.Setenv(EnvIDTokenFile, "/var/run/secrets/token")
+		_, err := newCredential(env, testDomainID, DefaultEndpoint)
+		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "OIDC") {
+			t.Fatalf("got %v", err)
+		}
+		assertNoSecret(t, err.Error())
+	})
+}
+
+func TestOIDCCredentialsBuildWithoutACall(t *testing.T) {
+	oidc := cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC}
+	clearSDKEnv(t)
+	t.Setenv(EnvIdpID, "k8s-idp")
+	_, err := newCredential(oidc, testDomainID, DefaultEndpoint)
+	if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), EnvIDTokenFile) {
+		t.Fatalf("without a token file: %v", err)
+	}
+
+	t.Setenv(EnvIDTokenFile, "/nonexistent/token")
+	// An access key in the environment too: federation wins, as the SDK decides.
+	t.Setenv(EnvAccessKey, testAKID)
+	t.Setenv(EnvSecretKey, testAKSecret)
+	c, err := newCredential(oidc, testDomainID, "http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.inner.IdpId != "k8s-idp" || c.inner.IdTokenFile != "/nonexistent/token" || c.inner.StsAccessor == nil ||
+		c.inner.IamEndpoint != "http://127.0.0.1:1" || c.inner.DomainId != testDomainID {
+		t.Fatalf("credentials %+v", c.inner)
+	}
+}

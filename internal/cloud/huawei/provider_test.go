@@ -1,0 +1,299 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package huawei
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+// fakeIAM answers from functions.
+type fakeIAM struct {
+	show   func(*model.ShowLoginProfileV5Request) (*model.ShowLoginProfileV5Response, error)
+	create func(*model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error)
+	update func(*model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error)
+	delete func(*model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error)
+}
+
+func (f *fakeIAM) ShowLoginProfileV5(r *model.ShowLoginProfileV5Request) (*model.ShowLoginProfileV5Response, error) {
+	return f.show(r)
+}
+
+func (f *fakeIAM) CreateLoginProfileV5(r *model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error) {
+	return f.create(r)
+}
+
+func (f *fakeIAM) UpdateLoginProfileV5(r *model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error) {
+	return f.update(r)
+}
+
+func (f *fakeIAM) DeleteLoginProfileV5(r *model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error) {
+	return f.delete(r)
+}
+
+// fakeProvider is a provider over f; clients counts the clients built.
+func fakeProvider(t *testing.T, f *fakeIAM) (*provider, *atomic.Int32) {
+	t.Helper()
+	p, err := Factory{}.New(huaweiSpec(""), testSecretCreds(), cloud.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := p.(*provider)
+	var clients atomic.Int32
+	pp.newClient = func(http.RoundTripper) iamAPI {
+		clients.Add(1)
+		return f
+	}
+	return pp, &clients
+}
+
+const user1 = "07e7a4c2b5000f3c1f4bc0123ab4c5d6"
+
+func TestDoneContextBuildsNoClient(t *testing.T) {
+	p, clients := fakeProvider(t, &fakeIAM{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pw := cloud.NewSensitive("Passw0rd!")
+	errs := []error{
+		func() error { _, err := p.Get(ctx, user1); return err }(),
+		func() error { _, err := p.Create(ctx, cloud.CreateRequest{User: user1, Password: pw}); return err }(),
+		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: user1, Password: &pw}); return err }(),
+		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: user1}); return err }(),
+		p.Delete(ctx, user1),
+	}
+	for _, err := range errs {
+		var ce *cloud.Error
+		if !errors.Is(err, context.Canceled) || !errors.Is(err, cloud.ErrTransient) || !errors.As(err, &ce) {
+			t.Fatalf("got %T %v", err, err)
+		}
+	}
+	if clients.Load() != 0 {
+		t.Fatalf("%d clients built for a canceled context", clients.Load())
+	}
+}
+
+func TestRequestsRefusedBeforeAnyCall(t *testing.T) {
+	p, clients := fakeProvider(t, &fakeIAM{})
+	pw, empty := cloud.NewSensitive("Passw0rd!"), cloud.NewSensitive("")
+	inactive, active, bad, yes := cloud.StatusInactive, cloud.StatusActive, "Enabled", true
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"get without user", func() error { _, err := p.Get(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
+		{"get with a path in the user", func() error { _, err := p.Get(t.Context(), "../../v3/auth/domains"); return err }(), cloud.ErrInvalidInput},
+		{"delete without user", p.Delete(t.Context(), ""), cloud.ErrInvalidInput},
+		{"delete of a user name with a slash", p.Delete(t.Context(), "a/b"), cloud.ErrInvalidInput},
+		{"create without password", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1})
+			return err
+		}(), cloud.ErrInvalidPassword},
+		{"create Inactive", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1, Password: pw, Status: cloud.StatusInactive})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"create with a bad status", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1, Password: pw, Status: bad})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"create with MFA", func() error {
+			_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1, Password: pw, MFABindRequired: true})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"update with an empty password", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{User: user1, Password: &empty})
+			return err
+		}(), cloud.ErrInvalidPassword},
+		{"update to Inactive", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{User: user1, Status: &inactive, Password: &pw})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"update with MFA", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{User: user1, MFABindRequired: &yes, Password: &pw})
+			return err
+		}(), cloud.ErrInvalidInput},
+		{"update without user", func() error {
+			_, err := p.Update(t.Context(), cloud.UpdateRequest{Status: &active})
+			return err
+		}(), cloud.ErrInvalidInput},
+	}
+	for _, tc := range tests {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.err, tc.want)
+		}
+		var ce *cloud.Error
+		if !errors.As(tc.err, &ce) || ce.Cloud != "huawei" || ce.HTTPStatus != 0 {
+			t.Errorf("%s: not a huawei *cloud.Error: %#v", tc.name, tc.err)
+		}
+	}
+	if clients.Load() != 0 {
+		t.Fatalf("%d clients built", clients.Load())
+	}
+}
+
+func TestCreateSendsTheRequestAndConvertsTheAnswer(t *testing.T) {
+	var got *model.CreateLoginProfileV5Request
+	created := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	p, _ := fakeProvider(t, &fakeIAM{create: func(r *model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error) {
+		got = r
+		return &model.CreateLoginProfileV5Response{HttpStatusCode: 201, LoginProfile: &model.LoginProfile{
+			UserId: r.UserId, PasswordResetRequired: r.Body.PasswordResetRequired, CreatedAt: sdkTime(created)}}, nil
+	}})
+	// Status Active (or empty) and MFA false are what every profile is: accepted.
+	lp, err := p.Create(t.Context(), cloud.CreateRequest{User: user1, Password: cloud.NewSensitive(testPassword), Status: cloud.StatusActive, PasswordResetRequired: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.UserId != user1 || got.Body.Password != testPassword || !got.Body.PasswordResetRequired {
+		t.Fatalf("request %+v", got.Body)
+	}
+	if *lp != (cloud.LoginProfile{User: user1, Status: cloud.StatusActive, PasswordResetRequired: true, CreateDate: created}) {
+		t.Fatalf("profile %+v", lp)
+	}
+}
+
+func TestEmptyUpdateOnlyReads(t *testing.T) {
+	var shows atomic.Int32
+	p, _ := fakeProvider(t, &fakeIAM{
+		show: func(r *model.ShowLoginProfileV5Request) (*model.ShowLoginProfileV5Response, error) {
+			shows.Add(1)
+			return &model.ShowLoginProfileV5Response{HttpStatusCode: 200, LoginProfile: &model.LoginProfile{UserId: r.UserId}}, nil
+		},
+		update: func(*model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error) {
+			t.Fatal("UpdateLoginProfileV5 called for an update with nothing to send")
+			return nil, nil
+		},
+	})
+	active, no := cloud.StatusActive, false
+	for _, req := range []cloud.UpdateRequest{{User: user1}, {User: user1, Status: &active, MFABindRequired: &no}} {
+		if lp, err := p.Update(t.Context(), req); err != nil || lp.User != user1 || lp.Status != cloud.StatusActive {
+			t.Fatalf("got %+v, %v", lp, err)
+		}
+	}
+	if shows.Load() != 2 {
+		t.Fatalf("%d reads", shows.Load())
+	}
+}
+
+func TestUpdateSendsOnlyTheSetFields(t *testing.T) {
+	var got *model.UpdateLoginProfileV5Request
+	p, _ := fakeProvider(t, &fakeIAM{update: func(r *model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error) {
+		got = r
+		return &model.UpdateLoginProfileV5Response{HttpStatusCode: 200, LoginProfile: &model.LoginProfile{UserId: r.UserId}}, nil
+	}})
+	yes := true
+	if _, err := p.Update(t.Context(), cloud.UpdateRequest{User: user1, PasswordResetRequired: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Body.Password != nil || got.Body.PasswordResetRequired == nil || !*got.Body.PasswordResetRequired {
+		t.Fatalf("body %+v", got.Body)
+	}
+}
+
+func TestGetWithoutLoginProfileIsProfileNotFound(t *testing.T) {
+	p, _ := fakeProvider(t, &fakeIAM{show: func(*model.ShowLoginProfileV5Request) (*model.ShowLoginProfileV5Response, error) {
+		return &model.ShowLoginProfileV5Response{HttpStatusCode: 200}, nil
+	}})
+	_, err := p.Get(t.Context(), user1)
+	var ce *cloud.Error
+	if !errors.Is(err, cloud.ErrProfileNotFound) || !errors.As(err, &ce) || ce.HTTPStatus != 200 || ce.Action != actionGet {
+		t.Fatalf("got %#v", err)
+	}
+}
+
+func TestWriteWithoutLoginProfileIsTransient(t *testing.T) {
+	p, _ := fakeProvider(t, &fakeIAM{
+		create: func(*model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error) {
+			return &model.CreateLoginProfileV5Response{HttpStatusCode: 201}, nil
+		},
+		update: func(*model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error) {
+			return &model.UpdateLoginProfileV5Response{HttpStatusCode: 200}, nil
+		},
+	})
+	_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1, Password: cloud.NewSensitive("Passw0rd!")})
+	if !errors.Is(err, cloud.ErrTransient) {
+		t.Fatalf("create: %v", err)
+	}
+	yes := true
+	_, err = p.Update(t.Context(), cloud.UpdateRequest{User: user1, PasswordResetRequired: &yes})
+	if !errors.Is(err, cloud.ErrTransient) {
+		t.Fatalf("update: %v", err)
+	}
+}
+
+func TestDeleteOfAMissingUserOrProfileSucceeds(t *testing.T) {
+	for _, msg := range []string{"The user does not exist.", "The login profile does not exist."} {
+		p, _ := fakeProvider(t, &fakeIAM{delete: func(*model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error) {
+			return nil, responseErr(404, "IAM.1000", msg)
+		}})
+		if err := p.Delete(t.Context(), user1); err != nil {
+			t.Fatalf("%s: %v", msg, err)
+		}
+	}
+	for _, tc := range []struct {
+		err  error
+		want error
+	}{
+		{responseErr(403, "PAP5.0001", "no"), cloud.ErrAuth},
+		// Not IAM's 404s.
+		{responseErr(404, "APIGW.0101", "The API does not exist"), cloud.ErrTransient},
+		{&credentialsErrorFor404, cloud.ErrAuth},
+	} {
+		p, _ := fakeProvider(t, &fakeIAM{delete: func(*model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error) {
+			return nil, tc.err
+		}})
+		if err := p.Delete(t.Context(), user1); !errors.Is(err, tc.want) {
+			t.Fatalf("%v: got %v, want %v", tc.err, err, tc.want)
+		}
+	}
+}
+
+var credentialsErrorFor404 = credentialsError{err: responseErr(404, "IAM.0004", "The identity provider does not exist.")}
+
+// recordingTransport records the context of the requests it carries.
+type recordingTransport struct{ ctx context.Context }
+
+func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.ctx = req.Context()
+	return nil, errors.New("recorded")
+}
+
+func TestCallTransportBindsTheCallsContext(t *testing.T) {
+	base := &recordingTransport{}
+	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), recordingTransport{}, "mine"), time.Minute)
+	defer cancel()
+	rt := &callTransport{ctx: ctx, base: base}
+	req, _ := http.NewRequest(http.MethodGet, "https://iam.myhuaweicloud.com/v5/users/u/login-profile", nil)
+	_, _ = rt.RoundTrip(req)
+	if base.ctx == nil || base.ctx.Value(recordingTransport{}) != "mine" {
+		t.Fatal("the call's context did not reach the transport")
+	}
+	cancel()
+	base.ctx = nil
+	if _, err := rt.RoundTrip(req); !errors.Is(err, context.Canceled) || base.ctx != nil {
+		t.Fatalf("a request went out on a done context: %v", err)
+	}
+}
