@@ -118,7 +118,13 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer ac.close()
-	clouds = append(clouds, ac)
+	hc, err := huaweiCloud(limitedReads, limitedWrites)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the simulators:", err)
+		return 1
+	}
+	defer hc.close()
+	clouds = append(clouds, ac, hc)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
