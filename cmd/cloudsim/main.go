@@ -102,18 +102,20 @@ var clouds = map[string]cloud{
 	},
 }
 
-// huaweiDefaultUsers are the Huawei sample users' ids (IAM user ids are 32 hex digits): alice, bob and carol, as
-// huaweiUserNames says.
+// huaweiDefaultUsers are the Huawei sample users' ids (IAM user ids are 32 hex digits): alice, bob, carol and
+// erin (the user of config/samples/iam_v1alpha1_loginprofile_huawei.yaml), as huaweiUserNames says.
 var huaweiDefaultUsers = []string{
 	"a11ce000000000000000000000000000",
 	"b0b00000000000000000000000000000",
 	"ca401000000000000000000000000000",
+	"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1",
 }
 
 var huaweiUserNames = map[string]string{
 	"a11ce000000000000000000000000000": "alice",
 	"b0b00000000000000000000000000000": "bob",
 	"ca401000000000000000000000000000": "carol",
+	"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1": "erin",
 }
 
 func newHuawei(cfg config, log *slog.Logger) simulator {
