@@ -44,7 +44,7 @@ func eachCloud(t *testing.T, scenario func(t *testing.T, c *testCloud)) {
 
 // fixture is one scenario's LoginProfile, its Secret and its cloud user.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	g      Gomega
 	c      *testCloud
 	sim    simulator
@@ -55,11 +55,11 @@ type fixture struct {
 	pc     string
 }
 
-func newFixture(t *testing.T, c *testCloud, ns string) *fixture {
+func newFixture(t testing.TB, c *testCloud, ns string) *fixture {
 	return newFixtureOn(t, c, c.main, c.pcName(), ns)
 }
 
-func newFixtureOn(t *testing.T, c *testCloud, sim simulator, pc, ns string) *fixture {
+func newFixtureOn(t testing.TB, c *testCloud, sim simulator, pc, ns string) *fixture {
 	t.Helper()
 	n := seq.Add(1)
 	f := &fixture{
