@@ -241,7 +241,10 @@ type LoginProfileStatus struct {
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// conditions: Ready is True when the cloud matches the spec; its reason says what is wrong
-	// otherwise.
+	// otherwise. Stalled is True when nothing changes until a person acts (a refused password, a
+	// missing cloud user, an unsupported field); Reconciling is True while the object converges or
+	// waits for something expected (a Secret not created yet, throttling). Both follow kstatus:
+	// present only when True.
 	// +listType=map
 	// +listMapKey=type
 	// +optional

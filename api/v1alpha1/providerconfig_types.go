@@ -24,6 +24,11 @@ import (
 const (
 	// ConditionReady is True when the cloud matches the object's spec.
 	ConditionReady = "Ready"
+	// ConditionStalled is True when the object cannot progress until a person acts (kstatus).
+	ConditionStalled = "Stalled"
+	// ConditionReconciling is True while the object is converging or waiting for something that is
+	// expected to arrive (kstatus).
+	ConditionReconciling = "Reconciling"
 )
 
 // CredentialsSource names where the operator finds the credentials of a cloud account.

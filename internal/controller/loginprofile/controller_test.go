@@ -150,7 +150,34 @@ func (f *fixture) waitReady(status metav1.ConditionStatus, reason string) *v1alp
 		g.Expect(c.Reason).To(Equal(reason), "message: %s", c.Message)
 		g.Expect(c.Status).To(Equal(status))
 	}, eventuallyWait, 50*time.Millisecond).Should(Succeed())
+	// kstatus: Stalled or Reconciling is True exactly when Ready is not, never both.
+	stalled := meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionStalled)
+	reconciling := meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionReconciling)
+	switch {
+	case status == metav1.ConditionTrue:
+		f.g.Expect(stalled).To(BeNil())
+		f.g.Expect(reconciling).To(BeNil())
+	case stalledReason[reason]:
+		f.g.Expect(reconciling).To(BeNil())
+		f.g.Expect(stalled).NotTo(BeNil())
+		f.g.Expect(stalled.Status).To(Equal(metav1.ConditionTrue))
+		f.g.Expect(stalled.Reason).To(Equal(reason))
+		f.g.Expect(stalled.ObservedGeneration).To(Equal(lp.Generation))
+	default:
+		f.g.Expect(stalled).To(BeNil())
+		f.g.Expect(reconciling).NotTo(BeNil())
+		f.g.Expect(reconciling.Status).To(Equal(metav1.ConditionTrue))
+		f.g.Expect(reconciling.Reason).To(Equal(reason))
+	}
 	return lp
+}
+
+// stalledReason lists the reasons that need a person (issue: a weak password, a missing cloud user
+// or an unsupported field is Stalled; a Secret that does not exist yet is Reconciling).
+var stalledReason = map[string]bool{
+	loginprofile.ReasonInvalidPassword: true, loginprofile.ReasonUserNotFound: true,
+	loginprofile.ReasonInvalidSpec: true, loginprofile.ReasonUnsupported: true,
+	loginprofile.ReasonAccessDenied: true, loginprofile.ReasonProviderConfigInvalid: true,
 }
 
 func readyMessage(lp *v1alpha1.LoginProfile) string {

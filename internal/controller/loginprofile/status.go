@@ -63,9 +63,27 @@ const (
 	EventReconcileFailed = "ReconcileFailed"
 )
 
-// setReady sets the Ready condition. meta.SetStatusCondition keeps lastTransitionTime unless the
-// status flips, so repeating the same outcome changes nothing and writes nothing.
+// stalledReasons need a person to act: nothing changes until the spec, a Secret or the cloud does.
+// Every other Ready=False reason is transient or waits for something GitOps brings a moment later
+// (a Secret created by External Secrets, a ProviderConfig synced in a later wave): Reconciling.
+var stalledReasons = map[string]bool{
+	ReasonInvalidPassword:       true,
+	ReasonUserNotFound:          true,
+	ReasonInvalidSpec:           true,
+	ReasonUnsupported:           true,
+	ReasonAccessDenied:          true,
+	ReasonProviderConfigInvalid: true,
+}
+
+// setReady sets the Ready condition and, following kstatus' conventions, Stalled or Reconciling:
+// True only when something is abnormal, absent otherwise, never both. meta.SetStatusCondition
+// keeps lastTransitionTime unless the status flips, so repeating an outcome writes nothing.
 func setReady(lp *v1alpha1.LoginProfile, status metav1.ConditionStatus, reason, message string) {
+	set := func(t string) {
+		meta.SetStatusCondition(&lp.Status.Conditions, metav1.Condition{
+			Type: t, Status: metav1.ConditionTrue, Reason: reason, Message: message, ObservedGeneration: lp.Generation,
+		})
+	}
 	meta.SetStatusCondition(&lp.Status.Conditions, metav1.Condition{
 		Type:               v1alpha1.ConditionReady,
 		Status:             status,
@@ -73,6 +91,17 @@ func setReady(lp *v1alpha1.LoginProfile, status metav1.ConditionStatus, reason, 
 		Message:            message,
 		ObservedGeneration: lp.Generation,
 	})
+	switch {
+	case status == metav1.ConditionTrue:
+		meta.RemoveStatusCondition(&lp.Status.Conditions, v1alpha1.ConditionStalled)
+		meta.RemoveStatusCondition(&lp.Status.Conditions, v1alpha1.ConditionReconciling)
+	case stalledReasons[reason]:
+		set(v1alpha1.ConditionStalled)
+		meta.RemoveStatusCondition(&lp.Status.Conditions, v1alpha1.ConditionReconciling)
+	default:
+		set(v1alpha1.ConditionReconciling)
+		meta.RemoveStatusCondition(&lp.Status.Conditions, v1alpha1.ConditionStalled)
+	}
 }
 
 func readyCondition(lp *v1alpha1.LoginProfile) *metav1.Condition {
