@@ -236,7 +236,8 @@ type PasswordStatus struct {
 
 // LoginProfileStatus is what the operator observed and did.
 type LoginProfileStatus struct {
-	// observedGeneration is the generation of the spec that was last fully acted on.
+	// observedGeneration is the generation of the spec this status describes (kstatus): the
+	// conditions say whether it was acted on.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 

@@ -93,9 +93,9 @@ func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provide
 		limiter = e.limiter
 		limiter.SetLimit(limit)
 	} else {
-		limiter = NewLimiter(limit)
+		limiter = NewLimiter(pc.Name, limit)
 	}
-	e = &clientEntry{key: key, provider: RateLimited(p, limiter), factory: factory, limiter: limiter}
+	e = &clientEntry{key: key, provider: RateLimited(Instrumented(p, factory.Name()), limiter), factory: factory, limiter: limiter}
 	c.entries[pc.Name] = e
 	return e.provider, e.factory, nil
 }

@@ -79,7 +79,7 @@ func TestRateLimitedSeparatesReadsAndWritesAndHonoursContext(t *testing.T) {
 	next := &countingProvider{}
 	// One token per hour: the first read and the first write pass at once, the second of each
 	// must wait, so a short context ends it without reaching the provider.
-	p := RateLimited(next, NewLimiter(RateLimit{ReadsPerSecond: 1.0 / 3600, WritesPerSecond: 1.0 / 3600}))
+	p := RateLimited(next, NewLimiter("test", RateLimit{ReadsPerSecond: 1.0 / 3600, WritesPerSecond: 1.0 / 3600}))
 	ctx := context.Background()
 	if _, err := p.Get(ctx, "u"); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ package cloud
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -26,6 +27,8 @@ import (
 // Limiter keeps the calls to one cloud account under its quota: reads and writes have separate
 // token buckets, as the clouds' quotas do. It is shared by every LoginProfile of a ProviderConfig.
 type Limiter struct {
+	// name labels the wait metrics: the ProviderConfig's name.
+	name   string
 	reads  *rate.Limiter
 	writes *rate.Limiter
 }
@@ -33,8 +36,9 @@ type Limiter struct {
 // NewLimiter returns a limiter that spaces calls evenly, with no burst: whatever window the cloud
 // counts its quota over (its algorithm is not documented), no second holds more calls than the
 // quota, and the cloud's own bucket keeps its slack for network jitter.
-func NewLimiter(l RateLimit) *Limiter {
+func NewLimiter(name string, l RateLimit) *Limiter {
 	return &Limiter{
+		name:   name,
 		reads:  rate.NewLimiter(rate.Limit(l.ReadsPerSecond), 1),
 		writes: rate.NewLimiter(rate.Limit(l.WritesPerSecond), 1),
 	}
@@ -59,36 +63,39 @@ type limitedProvider struct {
 	limiter *Limiter
 }
 
-func wait(ctx context.Context, l *rate.Limiter) error {
-	if err := l.Wait(ctx); err != nil {
+func (p *limitedProvider) wait(ctx context.Context, l *rate.Limiter, kind string) error {
+	start := time.Now()
+	err := l.Wait(ctx)
+	limiterWait.WithLabelValues(p.limiter.name, kind).Observe(time.Since(start).Seconds())
+	if err != nil {
 		return fmt.Errorf("waiting for the client-side rate limiter: %w", err)
 	}
 	return nil
 }
 
 func (p *limitedProvider) Get(ctx context.Context, user string) (*LoginProfile, error) {
-	if err := wait(ctx, p.limiter.reads); err != nil {
+	if err := p.wait(ctx, p.limiter.reads, "read"); err != nil {
 		return nil, err
 	}
 	return p.next.Get(ctx, user)
 }
 
 func (p *limitedProvider) Create(ctx context.Context, req CreateRequest) (*LoginProfile, error) {
-	if err := wait(ctx, p.limiter.writes); err != nil {
+	if err := p.wait(ctx, p.limiter.writes, "write"); err != nil {
 		return nil, err
 	}
 	return p.next.Create(ctx, req)
 }
 
 func (p *limitedProvider) Update(ctx context.Context, req UpdateRequest) (*LoginProfile, error) {
-	if err := wait(ctx, p.limiter.writes); err != nil {
+	if err := p.wait(ctx, p.limiter.writes, "write"); err != nil {
 		return nil, err
 	}
 	return p.next.Update(ctx, req)
 }
 
 func (p *limitedProvider) Delete(ctx context.Context, user string) error {
-	if err := wait(ctx, p.limiter.writes); err != nil {
+	if err := p.wait(ctx, p.limiter.writes, "write"); err != nil {
 		return err
 	}
 	return p.next.Delete(ctx, user)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -22,6 +25,7 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/loginprofile"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/health"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/password"
 )
 
@@ -147,6 +151,7 @@ func (f *fixture) waitReady(status metav1.ConditionStatus, reason string) *v1alp
 		c := meta.FindStatusCondition(lp.Status.Conditions, v1alpha1.ConditionReady)
 		g.Expect(c).NotTo(BeNil())
 		g.Expect(c.ObservedGeneration).To(Equal(lp.Generation))
+		g.Expect(lp.Status.ObservedGeneration).To(Equal(lp.Generation), "the status describes the current generation")
 		g.Expect(c.Reason).To(Equal(reason), "message: %s", c.Message)
 		g.Expect(c.Status).To(Equal(status))
 	}, eventuallyWait, 50*time.Millisecond).Should(Succeed())
@@ -249,10 +254,19 @@ func (f *fixture) waitEvent(reason string) eventsv1.Event {
 func TestCreateSendsEveryFieldOnce(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		f := newFixture(t, c, nsWatch)
+		createsOK := map[string]string{"cloud": c.name, "action": "create", "code": "OK"}
+		waitsForWrite := map[string]string{"provider_config": c.pcName(), "kind": "write"}
+		callsBefore := metricValue(t, "loginprofile_cloud_api_calls_total", createsOK)
+		latencyBefore := metricValue(t, "loginprofile_cloud_api_call_duration_seconds", map[string]string{"cloud": c.name, "action": "create"})
+		waitsBefore := metricValue(t, "loginprofile_rate_limiter_wait_seconds", waitsForWrite)
 		pw := strongPassword()
 		f.setSecret(pw)
 		f.create(func(lp *v1alpha1.LoginProfile) { lp.Spec.PasswordResetRequired = true })
 		lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		f.g.Expect(metricValue(t, "loginprofile_cloud_api_calls_total", createsOK)).To(Equal(callsBefore + 1))
+		f.g.Expect(metricValue(t, "loginprofile_cloud_api_call_duration_seconds", map[string]string{"cloud": c.name, "action": "create"})).To(Equal(latencyBefore + 1))
+		f.g.Expect(metricValue(t, "loginprofile_rate_limiter_wait_seconds", waitsForWrite)).To(BeNumerically(">", waitsBefore))
+		f.g.Expect(metricValue(t, "loginprofile_loginprofiles", map[string]string{"ready": "True", "reason": loginprofile.ReasonAvailable})).To(BeNumerically(">=", 1))
 
 		creates := f.calls(opCreate)
 		f.g.Expect(creates).To(HaveLen(1))
@@ -479,6 +493,7 @@ func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
 		f.g.Expect(readyMessage(lp)).To(And(ContainSubstring(f.secret), ContainSubstring(c.weakPasswordCode)))
 		f.g.Expect(readyMessage(lp)).NotTo(ContainSubstring("abc"))
+		f.g.Expect(metricValue(t, "loginprofile_loginprofiles", map[string]string{"ready": "False", "reason": loginprofile.ReasonInvalidPassword})).To(BeNumerically(">=", 1))
 		f.g.Expect(lp.Status.Password).NotTo(BeNil())
 		f.g.Expect(lp.Status.Password.Digest).To(BeEmpty(), "nothing was applied")
 		f.g.Expect(lp.Status.Password.RefusedSecretResourceVersion).NotTo(BeEmpty())
@@ -503,6 +518,44 @@ func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 		f.g.Expect(creates).To(HaveLen(2))
 		f.g.Expect(creates[1].Params["password"]).To(Equal(pw))
 	})
+}
+
+func TestSpecChangeThatStallsReadsAsFailedForThatGeneration(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		f := newFixture(t, c, nsWatch)
+		f.g.Expect(k8s.Create(context.Background(), &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Namespace: f.ns, Name: f.secret},
+			StringData: map[string]string{"password": strongPassword(), "weak": "abc"},
+		})).To(Succeed())
+		f.create()
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Spec.PasswordSecretRef.Key = "weak" })
+		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
+		f.g.Expect(lp.Generation).To(Equal(int64(2)))
+
+		// What Argo CD and Flux make of the live object.
+		raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(lp)
+		f.g.Expect(err).NotTo(HaveOccurred())
+		u := &unstructured.Unstructured{Object: raw}
+		u.SetAPIVersion(v1alpha1.GroupVersion.String())
+		u.SetKind("LoginProfile")
+		obj, err := health.DecodeObject(mustJSON(f.g, u.Object))
+		f.g.Expect(err).NotTo(HaveOccurred())
+		argo, msg, err := health.ArgoHealth(obj)
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.g.Expect(argo).To(Equal("Degraded"), msg)
+		f.g.Expect(msg).To(ContainSubstring(loginprofile.ReasonInvalidPassword))
+		ks, err := health.KStatus(&unstructured.Unstructured{Object: obj})
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.g.Expect(ks).To(Equal("Failed"))
+	})
+}
+
+func mustJSON(g Gomega, v any) []byte {
+	b, err := json.Marshal(v)
+	g.Expect(err).NotTo(HaveOccurred())
+	return b
 }
 
 func TestDeletionPolicies(t *testing.T) {
@@ -582,7 +635,10 @@ func TestThrottlingBacksOffAndRecovers(t *testing.T) {
 			}
 			return n
 		}
+		throttledBefore := metricValue(t, "loginprofile_cloud_api_throttled_total", map[string]string{"cloud": c.name, "action": "get"})
 		f.g.Eventually(throttled, eventuallyWait, 50*time.Millisecond).Should(BeNumerically(">=", 2))
+		f.g.Expect(metricValue(t, "loginprofile_cloud_api_throttled_total", map[string]string{"cloud": c.name, "action": "get"})).To(BeNumerically(">", throttledBefore))
+		f.g.Expect(metricValue(t, "loginprofile_cloud_api_calls_total", map[string]string{"cloud": c.name, "action": "get", "code": c.throttledCode})).To(BeNumerically(">=", 2))
 		f.sim.ClearFaults()
 		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 		f.g.Expect(f.calls(opUpdate)).To(BeEmpty())

@@ -69,6 +69,9 @@ type state struct {
 	lp          *v1alpha1.LoginProfile
 	written     *v1alpha1.LoginProfile
 	finalizedOK bool
+	// inSync: the object was Ready for its current generation before this reconcile, so a change
+	// found in the cloud now was made out of band (drift), not asked for by the spec.
+	inSync bool
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -86,6 +89,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 
 	s := &state{lp: lp, written: lp.DeepCopy()}
+	if c := readyCondition(lp); c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == lp.Generation {
+		s.inSync = true
+	}
 	var res ctrl.Result
 	var err error
 	if !lp.DeletionTimestamp.IsZero() {
@@ -96,6 +102,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		res, err = r.reconcileNormal(ctx, s)
 	}
+	// The status now describes this generation, whatever the outcome: kstatus and Argo CD compare
+	// it with metadata.generation before they read the conditions.
+	lp.Status.ObservedGeneration = lp.Generation
 	if perr := r.patchStatus(ctx, s); perr != nil {
 		return ctrl.Result{}, errors.Join(err, perr)
 	}
@@ -173,7 +182,6 @@ func (r *Reconciler) ensureNoProfile(ctx context.Context, lp *v1alpha1.LoginProf
 	lp.Status.AtProvider = observation(&lp.Spec, &cloud.LoginProfile{User: user, Status: cloud.StatusInactive})
 	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
 		fmt.Sprintf("Console password login of %s is disabled: it has no login profile", user))
-	lp.Status.ObservedGeneration = lp.Generation
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
 	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
 }
@@ -191,8 +199,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	// Record the intent before the call: if the manager stops after the cloud created the profile
 	// but before the status below is written, the next reconcile finds the profile and adopts it
 	// with this digest instead of sending the same password again.
-	recreated := lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive &&
-		lp.Status.ObservedGeneration == lp.Generation
+	recreated := s.inSync && lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive
 	r.setPending(lp, sec, digest, v1alpha1.PendingCreate, nil)
 	if err := r.patchStatus(ctx, s); err != nil {
 		return ctrl.Result{}, err
@@ -233,7 +240,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		return r.secretError(lp, err)
 	}
 	p := diff(&lp.Spec, obs, lp.Status.Password, sec.changed, caps)
-	specUnchanged := lp.Status.ObservedGeneration == lp.Generation
+	specUnchanged := s.inSync
 	var digest string
 	if p.rotatePassword {
 		pw, err := r.loadPassword(ctx, lp, sec)
@@ -303,7 +310,6 @@ func (r *Reconciler) announceUpdate(lp *v1alpha1.LoginProfile, p plan, specUncha
 func (r *Reconciler) available(lp *v1alpha1.LoginProfile, user string) ctrl.Result {
 	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
 		fmt.Sprintf("The console login profile of %s matches the spec", user))
-	lp.Status.ObservedGeneration = lp.Generation
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
 	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
 }

@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -158,6 +159,9 @@ func run(m *testing.M) int {
 	}
 	_ = pollMgr
 	watchCache = watchMgr.GetClient()
+	// The manager registers this collector in cmd/main.go; here it reads through the direct client,
+	// since each test manager's cache sees only its namespaces.
+	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: k8s})
 
 	code := m.Run()
 	if code == 0 {
