@@ -25,6 +25,7 @@ help: ## Display this help.
 .PHONY: manifests
 manifests: controller-gen ## Generate the CRDs and the RBAC ClusterRole.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	cp config/crd/bases/*.yaml dist/chart/crds/ # the Helm chart's copies (test/gitops checks them)
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods.
@@ -44,6 +45,9 @@ verify: manifests generate ## Fail when generated files (CRDs, RBAC, deepcopy) a
 		echo "generated files are out of date: run 'make manifests generate' and commit:"; \
 		git status --porcelain -- api config; git --no-pager diff -- api config | head -50; exit 1; \
 	fi
+	@if [ -n "$$(git status --porcelain --untracked-files=no -- dist/chart/crds)" ]; then \
+		echo "the Helm chart's CRDs are out of date: run 'make manifests' and commit dist/chart/crds"; exit 1; \
+	fi
 	@echo "generated files are up to date"
 
 .PHONY: envtest
@@ -52,9 +56,20 @@ envtest: ## Build (once, cached in ~/.cache/loginprofile-operator) kube-apiserve
 
 ASSETS = $(shell hack/envtest-assets.sh)
 
+.PHONY: helm
+helm: ## Build (once, cached in ~/.cache/loginprofile-operator) the helm CLI pinned in hack/tools/helm.
+	@hack/helm.sh >/dev/null
+
+HELM = $(shell hack/helm.sh)
+
 .PHONY: test
-test: verify vet build envtest ## Run every test: unit, envtest and e2e (with -race), after checking generated files.
-	KUBEBUILDER_ASSETS="$(ASSETS)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test.sh
+test: verify vet build envtest helm ## Run every test: unit, envtest, e2e and the chart's (with -race), after checking generated files.
+	KUBEBUILDER_ASSETS="$(ASSETS)" HELM_BIN="$(HELM)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test.sh
+
+.PHONY: test-chart
+test-chart: envtest helm ## Lint the Helm chart (dist/chart) and run the GitOps tests only: chart, CRDs, samples and docs examples.
+	"$(HELM)" lint --strict dist/chart
+	KUBEBUILDER_ASSETS="$(ASSETS)" HELM_BIN="$(HELM)" go test -race -count=1 ./test/gitops/
 
 .PHONY: test-unit
 test-unit: ## Run the unit tests only (no Kubernetes binaries needed).

@@ -15,9 +15,9 @@ limitations under the License.
 */
 
 // Command demo runs the operator on a laptop, with nothing to install and no cloud account: a
-// local control plane (etcd and kube-apiserver, as envtest runs them), the cloud simulator, the
-// manager, and the sample LoginProfiles. It runs until interrupted (Ctrl-C), then stops
-// everything.
+// local control plane (etcd and kube-apiserver, as envtest runs them), a simulator of each cloud
+// the operator manages (Alibaba Cloud IMS, Huawei Cloud IAM v5), the manager, and the sample
+// LoginProfiles of both clouds. It runs until interrupted (Ctrl-C), then stops everything.
 //
 //	make demo
 //	# or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
@@ -42,21 +42,34 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
 const (
-	crdDir      = "config/crd/bases"
-	samplesFile = "config/samples/iam_v1alpha1_loginprofile.yaml"
-	// sampleProviderConfig points at the real cloud: the demo applies its own instead.
-	sampleProviderConfig = "config/samples/iam_v1alpha1_providerconfig.yaml"
+	crdDir = "config/crd/bases"
+	// The sample LoginProfiles of each cloud.
+	samplesFile       = "config/samples/iam_v1alpha1_loginprofile.yaml"
+	huaweiSamplesFile = "config/samples/iam_v1alpha1_loginprofile_huawei.yaml"
+	// The sample ProviderConfigs point at the real clouds: the demo applies its own instead.
+	sampleProviderConfig       = "config/samples/iam_v1alpha1_providerconfig.yaml"
+	huaweiSampleProviderConfig = "config/samples/iam_v1alpha1_providerconfig_huawei.yaml"
+	// huaweiProviderConfig is the name the Huawei sample LoginProfile's providerConfigRef uses.
+	huaweiProviderConfig = "huawei"
 	metricsAddr          = "127.0.0.1:8080"
 	pollInterval         = 30 * time.Second
 	readyTimeout         = 3 * time.Minute
 )
 
-// The simulator's users: the samples' and one more to try things with.
+// The Alibaba Cloud simulator's users: the samples' and one more to try things with.
 var users = []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com"}
+
+// The Huawei Cloud simulator's users are cloudsim's defaults (IAM user ids, which it prints): among
+// them erin, the user of the Huawei sample, and carol, to try things with.
+const (
+	huaweiErin  = "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1"
+	huaweiCarol = "ca401000000000000000000000000000"
+)
 
 type options struct {
 	manager, cloudsim, dir string
@@ -70,8 +83,8 @@ func main() {
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), `Usage: KUBEBUILDER_ASSETS=DIR go run ./hack/demo [flags]   (or: make demo)
 
-Runs a local control plane, the cloud simulator, the operator and the sample LoginProfiles until
-interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
+Runs a local control plane, a simulator of each cloud (Alibaba Cloud, Huawei Cloud), the operator
+and the sample LoginProfiles until interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
 (hack/envtest-assets.sh prints it). Run it from the repository root.
 
 Flags:
@@ -81,7 +94,7 @@ Flags:
 	flag.Parse()
 
 	// The first Ctrl-C stops the demo cleanly; a second one ends it at once (the manager and the
-	// simulator die with it; envtest's etcd and kube-apiserver may be left running).
+	// simulators die with it; envtest's etcd and kube-apiserver may be left running).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
@@ -104,7 +117,8 @@ type demo struct {
 	assets  string
 	kubectl utils.Kubectl
 	cp      *utils.ControlPlane
-	sim     *utils.Cloudsim
+	sim     *utils.Cloudsim // Alibaba Cloud
+	huawei  *utils.Cloudsim // Huawei Cloud
 	manager *utils.Process
 	metrics bool // served on metricsAddr
 }
@@ -131,7 +145,7 @@ func (d *demo) checkInputs() error {
 			return fmt.Errorf("%s %s: %w\nRun `make build` first (it builds bin/manager and bin/cloudsim)", name, path, err)
 		}
 	}
-	for _, p := range []string{crdDir, samplesFile} {
+	for _, p := range []string{crdDir, samplesFile, huaweiSamplesFile} {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("%s not found: run the demo from the repository root", p)
 		}
@@ -152,7 +166,8 @@ func (d *demo) run(ctx context.Context) error {
 		return err
 	}
 	logf.SetLogger(logr.Discard()) // envtest's own logging
-	fmt.Println("loginprofile-operator demo: a local control plane, a simulated Alibaba Cloud (IMS API), the operator and the samples")
+	fmt.Println("loginprofile-operator demo: a local control plane, a simulated Alibaba Cloud (IMS API) and Huawei Cloud " +
+		"(IAM v5 API), the operator and the samples")
 
 	step("Starting a local control plane: etcd and kube-apiserver from %s", d.assets)
 	start := time.Now()
@@ -168,18 +183,38 @@ func (d *demo) run(ctx context.Context) error {
 		return nil
 	}
 
-	step("Starting the cloud simulator (%s) with the users %s", d.opts.cloudsim, strings.Join(users, ", "))
+	step("Starting the Alibaba Cloud simulator (%s --cloud alibaba) with the users %s", d.opts.cloudsim, strings.Join(users, ", "))
 	d.sim, err = utils.StartCloudsim(d.opts.cloudsim, []string{
-		"--listen", "127.0.0.1:0", "--users", strings.Join(users, ","), "--log-calls",
-	}, filepath.Join(d.dir, "cloudsim.log"), time.Minute)
+		"--cloud", "alibaba", "--listen", "127.0.0.1:0", "--users", strings.Join(users, ","), "--log-calls",
+	}, filepath.Join(d.dir, "cloudsim-alibaba.log"), time.Minute)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("    listening on %s (log: %s)\n", d.sim.URL, d.sim.LogPath)
+	if err := ctx.Err(); err != nil {
+		return nil
+	}
 
-	step("Creating the namespace loginprofile-system, the credentials Secret and the ProviderConfig \"default\" (endpoint %s)", d.sim.URL)
-	fmt.Printf("    (%s is not applied: it points at the real Alibaba Cloud; this one points at the simulator)\n", sampleProviderConfig)
-	out, err := d.kubectl.ApplyManifest(d.dir, "providerconfig.yaml", providerConfigManifest(d.sim.URL))
+	step("Starting the Huawei Cloud simulator (%s --cloud huawei) with its default users", d.opts.cloudsim)
+	d.huawei, err = utils.StartCloudsim(d.opts.cloudsim, []string{
+		"--cloud", "huawei", "--listen", "127.0.0.1:0", "--log-calls",
+	}, filepath.Join(d.dir, "cloudsim-huawei.log"), time.Minute)
+	if err != nil {
+		return err
+	}
+	huaweiUsers, err := d.huawei.Admin.Users()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("    listening on %s, domain id %s, user ids %s (log: %s)\n", d.huawei.URL, d.huawei.DomainID,
+		strings.Join(huaweiUsers, ", "), d.huawei.LogPath)
+
+	step("Creating the namespace loginprofile-system, the credentials Secrets and the ProviderConfigs \"default\" (Alibaba Cloud, %s) and %q (Huawei Cloud, %s)",
+		d.sim.URL, huaweiProviderConfig, d.huawei.URL)
+	fmt.Printf("    (%s and %s are not applied: they point at the real clouds; these point at the simulators)\n",
+		sampleProviderConfig, huaweiSampleProviderConfig)
+	out, err := d.kubectl.ApplyManifest(d.dir, "providerconfigs.yaml",
+		providerConfigManifest(d.sim.URL)+"---\n"+huaweiProviderConfigManifest(d.huawei.URL, d.huawei.DomainID))
 	if err != nil {
 		return err
 	}
@@ -210,14 +245,16 @@ func (d *demo) run(ctx context.Context) error {
 		return nil
 	}
 
-	step("Applying the sample LoginProfiles and their Secrets: kubectl apply -f %s", samplesFile)
-	out, err = d.kubectl.ApplyFile(samplesFile)
-	if err != nil {
-		return err
+	for _, f := range []string{samplesFile, huaweiSamplesFile} {
+		step("Applying the sample LoginProfiles and their Secrets: kubectl apply -f %s", f)
+		out, err = d.kubectl.ApplyFile(f)
+		if err != nil {
+			return err
+		}
+		fmt.Println(indent(out))
 	}
-	fmt.Println(indent(out))
 
-	step("Waiting for the LoginProfiles to be Ready: kubectl get loginprofiles -A")
+	step("Waiting for the LoginProfiles to be Ready: kubectl get lp -A -o wide")
 	if err := d.waitReady(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -228,19 +265,20 @@ func (d *demo) run(ctx context.Context) error {
 	return d.wait(ctx)
 }
 
-// waitReady prints kubectl get loginprofiles -A each time it changes, until every LoginProfile is
-// Ready.
+// waitReady prints kubectl get lp -A -o wide (USER ID and REASON included) each time it changes,
+// until every LoginProfile is Ready.
 func (d *demo) waitReady(ctx context.Context) error {
 	deadline := time.Now().Add(readyTimeout)
 	last := ""
 	for {
-		out, err := d.kubectl.Run("get", "loginprofiles", "-A")
-		if err == nil && out != last {
+		// Counted before the table is read, so that the last table printed shows them all Ready.
+		ready, total, countErr := d.readyCount()
+		out, err := d.kubectl.Run("get", "loginprofiles", "-A", "-o", "wide")
+		if err == nil && withoutAge(out) != last {
 			fmt.Println(indent(out))
-			last = out
+			last = withoutAge(out)
 		}
-		ready, total, err := d.readyCount()
-		if err == nil && total > 0 && ready == total {
+		if countErr == nil && total > 0 && ready == total {
 			step("All %d LoginProfiles are Ready", total)
 			return nil
 		}
@@ -256,6 +294,19 @@ func (d *demo) waitReady(ctx context.Context) error {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// withoutAge is a kubectl table without its last column (AGE), which changes every second.
+func withoutAge(table string) string {
+	var b strings.Builder
+	for line := range strings.SplitSeq(strings.TrimRight(table, "\n"), "\n") {
+		line = strings.TrimRight(line, " ")
+		if i := strings.LastIndex(line, " "); i >= 0 {
+			line = line[:i]
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
 }
 
 func (d *demo) readyCount() (ready, total int, err error) {
@@ -280,8 +331,9 @@ func (d *demo) readyCount() (ready, total int, err error) {
 }
 
 func (d *demo) instructions() {
-	sim := d.sim.URL
+	sim, hw := d.sim.URL, d.huawei.URL
 	alice := sim + "/_sim/users/" + users[0]
+	erin := hw + "/_sim/users/" + huaweiErin
 	fmt.Printf(`
 The demo is running. In another terminal, from this directory:
 
@@ -291,7 +343,7 @@ The demo is running. In another terminal, from this directory:
 
 Look around:
   kubectl get loginprofiles -A
-  kubectl get lp -A -o wide                       # with the reason of the Ready condition
+  kubectl get lp -A -o wide                       # with USER ID (Huawei Cloud) and the reason of Ready
   kubectl describe loginprofiles -n default alice
   kubectl get providerconfigs
   kubectl get events -n default
@@ -301,7 +353,7 @@ Rotate alice's password: change her Secret; the operator sends the new password,
     --dry-run=client -o yaml | kubectl apply -f -
   kubectl get events -n default --field-selector reason=PasswordRotated
 
-The simulated cloud, through its admin API (passwords show as [redacted]):
+The simulated Alibaba Cloud, through its admin API (passwords show as [redacted]):
   # every API call the operator made
   curl -s %[3]s/_sim/calls
   # alice's console login in the cloud
@@ -319,11 +371,39 @@ Give carol a console login:
   spec: {userPrincipalName: %[6]s, passwordSecretRef: {name: carol-console}}
   EOF
   kubectl wait --for=condition=Ready loginprofiles/carol -n default
-%[7]s
-Logs: %[8]s (manager), %[9]s (simulator).
+
+The simulated Huawei Cloud (IAM v5, domain id %[7]s), through its admin API, keyed by user id.
+Its login profile has no status and no MFA flag: erin's LoginProfile names her by spec.userId.
+  # every API call the operator made, and erin's console login in the cloud
+  curl -s %[8]s/_sim/calls
+  curl -s %[9]s/profile
+  # drift: delete erin's login profile out of band; the operator creates it again from her Secret
+  # at its next poll (within %[5]s)
+  curl -s -X DELETE %[9]s/profile
+  kubectl get events -n default --field-selector reason=DriftCorrected,involvedObject.name=erin
+  # status Inactive means no login profile on Huawei Cloud: the operator deletes it (a Disabled
+  # Event; the profile answers 404) ...
+  kubectl -n default patch loginprofiles erin --type merge -p '{"spec":{"status":"Inactive"}}'
+  kubectl get events -n default --field-selector reason=Disabled
+  curl -s %[9]s/profile
+  # ... and Active creates it again, from the Secret
+  kubectl -n default patch loginprofiles erin --type merge -p '{"spec":{"status":"Active"}}'
+  # mfaBindRequired cannot be honoured there: Ready=False, reason Unsupported, no call to the cloud
+  kubectl -n default create secret generic carol-huawei-console --from-literal=password='Console-S3cret-Hw7!'
+  kubectl apply -f - <<EOF
+  apiVersion: iam.loginprofile.io/v1alpha1
+  kind: LoginProfile
+  metadata: {name: carol-huawei, namespace: default}
+  spec: {providerConfigRef: {name: %[10]s}, userId: %[11]s, mfaBindRequired: true, passwordSecretRef: {name: carol-huawei-console}}
+  EOF
+  kubectl get lp -n default carol-huawei -o wide
+%[12]s
+Logs: %[13]s (manager), %[14]s and %[15]s (simulators).
 
 Press Ctrl-C to stop everything.
-`, d.cp.Kubeconfig, d.assets, sim, alice, pollInterval, users[2], d.metricsHint(), d.manager.LogPath, d.sim.LogPath)
+`, d.cp.Kubeconfig, d.assets, sim, alice, pollInterval, users[2],
+		d.huawei.DomainID, hw, erin, huaweiProviderConfig, huaweiCarol,
+		d.metricsHint(), d.manager.LogPath, d.sim.LogPath, d.huawei.LogPath)
 }
 
 func (d *demo) metricsHint() string {
@@ -333,7 +413,7 @@ func (d *demo) metricsHint() string {
 	return "\nThe operator's metrics:\n  curl -s http://" + metricsAddr + "/metrics | grep -E '^(controller_runtime_reconcile_total|workqueue_depth)'\n"
 }
 
-// wait runs until interrupted, or until the manager or the simulator exits.
+// wait runs until interrupted, or until the manager or a simulator exits.
 func (d *demo) wait(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
@@ -343,8 +423,11 @@ func (d *demo) wait(ctx context.Context) error {
 		return fmt.Errorf("the manager exited unexpectedly (%v); end of its log (%s):\n%s",
 			d.manager.ExitErr(), d.manager.LogPath, indent(d.manager.LogTail(20)))
 	case <-d.sim.Exited():
-		return fmt.Errorf("the cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
+		return fmt.Errorf("the Alibaba Cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
 			d.sim.ExitErr(), d.sim.LogPath, indent(d.sim.LogTail(20)))
+	case <-d.huawei.Exited():
+		return fmt.Errorf("the Huawei Cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
+			d.huawei.ExitErr(), d.huawei.LogPath, indent(d.huawei.LogTail(20)))
 	}
 }
 
@@ -363,11 +446,16 @@ func (d *demo) shutdown() {
 			}
 		}
 	}
-	if d.sim != nil && d.sim.Running() {
-		if err := d.sim.Stop(10 * time.Second); err != nil {
-			fmt.Printf("    the cloud simulator: %v\n", err)
-		} else {
-			fmt.Println("    stopped the cloud simulator")
+	for _, sim := range []struct {
+		p    *utils.Cloudsim
+		name string
+	}{{d.sim, "Alibaba Cloud"}, {d.huawei, "Huawei Cloud"}} {
+		if sim.p != nil && sim.p.Running() {
+			if err := sim.p.Stop(10 * time.Second); err != nil {
+				fmt.Printf("    the %s simulator: %v\n", sim.name, err)
+			} else {
+				fmt.Printf("    stopped the %s simulator\n", sim.name)
+			}
 		}
 	}
 	if d.cp != nil {
@@ -410,6 +498,36 @@ spec:
       namespace: loginprofile-system
       name: alibaba-credentials
 `, jsonQuote(alibaba.DefaultAccessKeyID), jsonQuote(alibaba.DefaultAccessKeySecret), jsonQuote(endpoint))
+}
+
+// huaweiProviderConfigManifest is the credentials Secret with the Huawei Cloud simulator's access
+// key and the ProviderConfig "huawei" (the name the Huawei sample LoginProfile uses) pointing at it.
+func huaweiProviderConfigManifest(endpoint, domainID string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Secret
+metadata:
+  name: huawei-credentials
+  namespace: loginprofile-system
+type: Opaque
+stringData:
+  accessKeyId: %s
+  accessKeySecret: %s
+---
+apiVersion: iam.loginprofile.io/v1alpha1
+kind: ProviderConfig
+metadata:
+  name: %s
+spec:
+  huawei:
+    endpoint: %s
+    domainId: %s
+  credentials:
+    source: Secret
+    secretRef:
+      namespace: loginprofile-system
+      name: huawei-credentials
+`, jsonQuote(huawei.DefaultAccessKeyID), jsonQuote(huawei.DefaultAccessKeySecret), huaweiProviderConfig,
+		jsonQuote(endpoint), jsonQuote(domainID))
 }
 
 func jsonQuote(s string) string {

@@ -33,7 +33,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
 // Timeouts of the waits. Generous: a 2-core machine running other tests can be slow; the waits end
@@ -45,8 +45,9 @@ const (
 	polling      = 200 * time.Millisecond
 )
 
-// lp describes a LoginProfile and its password Secret.
+// lp describes a LoginProfile and its password Secret, and where its cloud user is.
 type lp struct {
+	at              *target
 	name, namespace string
 	user            string
 	password        string
@@ -77,12 +78,14 @@ metadata:
   name: %s
   namespace: %s
 spec:
-  userPrincipalName: %s
+  providerConfigRef:
+    name: %s
+  %s: %s
   mfaBindRequired: %t
   passwordResetRequired: %t
   passwordSecretRef:
     name: %s
-%s`, o.name, o.namespace, o.user, o.mfa, o.reset, o.secretName(), extra.String())
+%s`, o.name, o.namespace, o.at.pc, o.at.userField, o.user, o.mfa, o.reset, o.secretName(), extra.String())
 }
 
 // secretManifest is the password Secret holding pw.
@@ -128,12 +131,13 @@ func (c *tc) namespace(name string) string {
 	return name
 }
 
-// user adds a cloud user (without login profile) to the simulator.
-func (c *tc) user(name string) string {
+// user adds a cloud user (without login profile) to the simulator of at and returns its key in
+// that cloud (a user principal name, a user id).
+func (c *tc) user(at *target, name string) string {
 	c.Helper()
-	upn := name + "@example.onaliyun.com"
-	c.g.Expect(c.st.sim.Admin.AddUser(upn)).To(Succeed())
-	return upn
+	user := at.user(name)
+	c.g.Expect(at.admin.AddUser(user)).To(Succeed())
+	return user
 }
 
 // kubectl runs kubectl and returns its stdout; it fails the test on error.
@@ -200,17 +204,18 @@ func ready(obj *v1alpha1.LoginProfile) metav1.Condition {
 	return metav1.Condition{}
 }
 
-// calls lists the simulator's calls of action ("" for any) about user upn.
-func (c *tc) calls(action, upn string) []alibaba.AdminCall {
+// calls lists the calls of op (utils.OpAny for every operation) the simulator received about
+// o's user.
+func (c *tc) calls(o lp, op utils.Op) []utils.Call {
 	c.Helper()
-	calls, err := c.st.sim.Admin.CallsFor(action, upn)
+	calls, err := o.at.admin.CallsFor(op, o.user)
 	c.g.Expect(err).NotTo(HaveOccurred())
 	return calls
 }
 
 // passwordCalls keeps the calls that carried a password.
-func passwordCalls(calls []alibaba.AdminCall) []alibaba.AdminCall {
-	var out []alibaba.AdminCall
+func passwordCalls(calls []utils.Call) []utils.Call {
+	var out []utils.Call
 	for _, call := range calls {
 		if call.PasswordSent {
 			out = append(out, call)
@@ -219,47 +224,96 @@ func passwordCalls(calls []alibaba.AdminCall) []alibaba.AdminCall {
 	return out
 }
 
-// settle waits until the operator observed user upn n more times (GetLoginProfile), so that any
+// withCode keeps the calls answered with code ("" for the successful ones).
+func withCode(calls []utils.Call, code string) []utils.Call {
+	var out []utils.Call
+	for _, call := range calls {
+		if call.Code == code {
+			out = append(out, call)
+		}
+	}
+	return out
+}
+
+// settle waits until the operator observed o's user n more times (the cloud's get), so that any
 // call the last change could still cause has been made.
-func (c *tc) settle(upn string, n int) {
+func (c *tc) settle(o lp, n int) {
 	c.Helper()
-	before := len(c.calls(alibaba.ActionGetLoginProfile, upn))
+	before := len(c.calls(o, utils.OpGet))
 	c.g.Eventually(func(g Gomega) {
-		calls, err := c.st.sim.Admin.CallsFor(alibaba.ActionGetLoginProfile, upn)
+		calls, err := o.at.admin.CallsFor(utils.OpGet, o.user)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(len(calls)).To(BeNumerically(">=", before+n))
 	}).WithTimeout(driftTimeout+time.Duration(n)*pollInterval).WithPolling(polling).Should(Succeed(),
-		"the operator should keep observing %s every %s", upn, pollInterval)
+		"the operator should keep observing %s every %s", o.user, pollInterval)
 }
 
-// simProfile is the simulator's login profile of upn; it fails the test when there is none.
-func (c *tc) simProfile(upn string) *alibaba.AdminProfile {
+// simProfile is the simulator's login profile of o's user; it fails the test when there is none.
+func (c *tc) simProfile(o lp) *utils.Profile {
 	c.Helper()
-	p, err := c.st.sim.Admin.Profile(upn)
+	p, err := o.at.admin.Profile(o.user)
 	c.g.Expect(err).NotTo(HaveOccurred())
 	return p
 }
 
-// expectPassword checks that pw is the user's password in the simulator. Call it last in a test:
-// a wrong password becomes the user's (see utils.SimAdmin.PasswordIs).
-func (c *tc) expectPassword(upn, pw, what string) {
+// profileExists tells whether o's user has a login profile in the simulator.
+func (c *tc) profileExists(o lp) bool {
 	c.Helper()
-	is, err := c.st.sim.Admin.PasswordIs(upn, pw)
+	exists, err := o.at.admin.ProfileExists(o.user)
 	c.g.Expect(err).NotTo(HaveOccurred())
-	c.g.Expect(is).To(BeTrue(), "the simulator's password of %s should be %s", upn, what)
+	return exists
 }
 
-// params builds the expected parameters of a call: the user plus key/value pairs.
-func params(upn string, kv ...string) map[string]string {
-	m := map[string]string{alibaba.ParamUserPrincipalName: upn}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
+// expectPassword checks that pw is the user's password in the simulator. Call it last in a test:
+// a wrong password becomes the user's (see utils.SimAdmin.PasswordIs). It needs a simulator started
+// with --password-reuse-prevention 1, as the suite's are.
+func (c *tc) expectPassword(o lp, pw, what string) {
+	c.Helper()
+	is, err := o.at.admin.PasswordIs(o.user, pw)
+	c.g.Expect(err).NotTo(HaveOccurred())
+	c.g.Expect(is).To(BeTrue(), "the simulator's password of %s should be %s", o.user, what)
 }
 
-// redacted is how the admin API shows a password.
-const redacted = "[redacted]"
+// waitCondition waits until o's Ready condition has status and reason, for the current generation
+// of the spec, and returns the object.
+func (c *tc) waitCondition(o lp, status metav1.ConditionStatus, reason string) *v1alpha1.LoginProfile {
+	c.Helper()
+	var obj *v1alpha1.LoginProfile
+	c.g.Eventually(func(g Gomega) {
+		obj = get(g, c.st, o.namespace, o.name)
+		cond := ready(obj)
+		g.Expect(cond.ObservedGeneration).To(Equal(obj.Generation), "the condition is of an older spec: %s", jsonString(cond))
+		g.Expect(cond.Reason).To(Equal(reason), "message: %s", cond.Message)
+		g.Expect(cond.Status).To(Equal(status))
+	}).WithTimeout(readyTimeout).WithPolling(polling).Should(Succeed(), "LoginProfile %s/%s: Ready %s, reason %s", o.namespace, o.name, status, reason)
+	return obj
+}
+
+// patchSpec merges patch (JSON) into o's spec with kubectl patch.
+func (c *tc) patchSpec(o lp, patch string) {
+	c.Helper()
+	c.kubectl("patch", "loginprofiles", o.name, "-n", o.namespace, "--type=merge", "-p", `{"spec":`+patch+`}`)
+}
+
+// events lists the Events of reason about o.
+func (c *tc) events(g Gomega, o lp, reason string) []corev1.Event {
+	var events corev1.EventList
+	g.Expect(c.st.kubectl.GetJSON(&events, "events", "-n", o.namespace,
+		"--field-selector", "reason="+reason+",involvedObject.kind=LoginProfile,involvedObject.name="+o.name)).To(Succeed())
+	return events.Items
+}
+
+// waitEvent waits for an Event of reason and type about o and returns the Events of that reason.
+func (c *tc) waitEvent(o lp, eventType, reason string) []corev1.Event {
+	c.Helper()
+	var events []corev1.Event
+	c.g.Eventually(func(g Gomega) {
+		events = c.events(g, o, reason)
+		g.Expect(events).NotTo(BeEmpty())
+		g.Expect(events[0].Type).To(Equal(eventType))
+	}).WithTimeout(30*time.Second).WithPolling(polling).Should(Succeed(), "a %s Event about %s/%s should exist", reason, o.namespace, o.name)
+	return events
+}
 
 // sample is a LoginProfile of config/samples with its password.
 type sample struct {

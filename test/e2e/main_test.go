@@ -18,9 +18,14 @@ limitations under the License.
 // kubectl against a real kube-apiserver and etcd (envtest), managing console logins in the cloud
 // simulator's binary, whose admin API tells which calls the operator made.
 //
-// One control plane, one simulator and one manager serve every test (TestMain); each test uses
-// its own objects and cloud users. The tests run in their order in the file: TestNoSecretsInLogs,
-// last, reads the logs of every manager process the run started.
+// The operator manages two clouds, Alibaba Cloud (IMS) and Huawei Cloud (IAM v5): TestMain starts
+// one control plane, one simulator process per cloud, each with its credentials Secret and its
+// ProviderConfig ("default" for Alibaba Cloud, "huawei"), and one manager serving both. Every
+// scenario runs once per cloud, as the subtests "alibaba" and "huawei", through the neutral
+// utils.SimAdmin; a scenario whose faults would disturb other objects (they are global to a
+// simulator process) starts its own short-lived simulator process and ProviderConfig. Each test
+// uses its own objects and cloud users. The tests run in their order in the file:
+// TestNoSecretsInLogs, last, reads the logs of every manager process the run started.
 //
 // Run them with `make test`, which builds the binaries and sets KUBEBUILDER_ASSETS, MANAGER_BIN and
 // CLOUDSIM_BIN.
@@ -53,12 +58,6 @@ const (
 // pollInterval is the manager's --poll-interval: short, so that drift is corrected quickly.
 const pollInterval = 2 * time.Second
 
-// The access key the simulator accepts, distinctive so that the log check can find a leak.
-const (
-	accessKeyID     = "e2e-access-key-id"
-	accessKeySecret = "e2e-AccessKeySecret-9f3Qz7"
-)
-
 // Where things are in the repository, from this package.
 var (
 	repoRoot   = filepath.Join("..", "..")
@@ -73,13 +72,16 @@ type suite struct {
 	manager string // binary
 	cp      *utils.ControlPlane
 	kubectl utils.Kubectl
-	sim     *utils.Cloudsim
+	simBin  string
+	// clouds are the clouds of the table, in the order the subtests run.
+	clouds []*cloudEnv
 
 	mu          sync.Mutex
 	mgr         *utils.Process // the running manager
 	managerRuns int
-	managerLogs []string // every manager process's log file
-	passwords   []string // every password a test put in a Secret
+	managerLogs []string          // every manager process's log file
+	passwords   []string          // every password a test put in a Secret
+	sims        []*utils.Cloudsim // every simulator process started, the suite's and the tests'
 }
 
 var (
@@ -170,21 +172,20 @@ func startSuite() (*suite, error) {
 	}
 	st.kubectl = st.cp.Kubectl
 
-	st.sim, err = utils.StartCloudsim(simBin, []string{
-		"--listen", "127.0.0.1:0",
-		"--access-key-id", accessKeyID, "--access-key-secret", accessKeySecret,
+	st.simBin = simBin
+	for _, ce := range []*cloudEnv{alibabaCloud(), huaweiCloud()} {
 		// The admin API shows no password: a reuse prevention of 1 lets utils.SimAdmin.PasswordIs
 		// tell whether a password is the current one.
-		"--password-reuse-prevention", "1",
-		"--log-calls",
-	}, filepath.Join(dir, "cloudsim.log"), time.Minute)
-	if err != nil {
-		return st, err
-	}
-	fmt.Printf("e2e: cloud simulator at %s\n", st.sim.URL)
-
-	if _, err := st.kubectl.ApplyManifest(dir, "providerconfig.yaml", providerConfigManifest(st.sim.URL)); err != nil {
-		return st, fmt.Errorf("creating the ProviderConfig: %w", err)
+		ce.sim, err = st.startCloudsim(ce, ce.name, "--password-reuse-prevention", "1")
+		if err != nil {
+			return st, err
+		}
+		fmt.Printf("e2e: %s simulator at %s\n", ce.name, ce.sim.URL)
+		if _, err := st.kubectl.ApplyManifest(dir, "providerconfig-"+ce.name+".yaml",
+			credentialsManifest(ce)+"---\n"+providerConfigManifest(ce, ce.pc, ce.sim)); err != nil {
+			return st, fmt.Errorf("creating the ProviderConfig %s: %w", ce.pc, err)
+		}
+		st.clouds = append(st.clouds, ce)
 	}
 	if err := st.startManager(); err != nil {
 		return st, err
@@ -192,37 +193,27 @@ func startSuite() (*suite, error) {
 	return st, nil
 }
 
-// providerConfigManifest is the credentials Secret and the ProviderConfig "default", pointing at the
-// simulator (the sample ProviderConfig points at the real cloud).
-func providerConfigManifest(endpoint string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Namespace
-metadata:
-  name: loginprofile-system
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: alibaba-credentials
-  namespace: loginprofile-system
-type: Opaque
-stringData:
-  accessKeyId: %q
-  accessKeySecret: %q
----
-apiVersion: iam.loginprofile.io/v1alpha1
-kind: ProviderConfig
-metadata:
-  name: default
-spec:
-  alibaba:
-    endpoint: %q
-  credentials:
-    source: Secret
-    secretRef:
-      namespace: loginprofile-system
-      name: alibaba-credentials
-`, accessKeyID, accessKeySecret, endpoint)
+// startCloudsim starts a simulator process of ce's cloud on a free port, with the cloud's
+// distinctive access key and its log in the suite's directory (cloudsim-NAME.log), and records it
+// for the teardown. args are added to the command line.
+func (st *suite) startCloudsim(ce *cloudEnv, name string, args ...string) (*utils.Cloudsim, error) {
+	sim, err := utils.StartCloudsim(st.simBin, append([]string{
+		"--cloud", ce.name,
+		"--listen", "127.0.0.1:0",
+		"--access-key-id", ce.accessKeyID, "--access-key-secret", ce.accessKeySecret,
+		"--log-calls",
+	}, args...), filepath.Join(st.dir, "cloudsim-"+name+".log"), time.Minute)
+	if err != nil {
+		return nil, fmt.Errorf("starting the %s simulator %s: %w", ce.name, name, err)
+	}
+	if sim.Cloud != ce.name {
+		_ = sim.Kill()
+		return nil, fmt.Errorf("the simulator started with --cloud %s says it simulates %q", ce.name, sim.Cloud)
+	}
+	st.mu.Lock()
+	st.sims = append(st.sims, sim)
+	st.mu.Unlock()
+	return sim, nil
 }
 
 // startManager starts a manager process, with its own log file, and waits until its controllers
@@ -280,7 +271,7 @@ func (st *suite) usePassword(pw string) string {
 	return pw
 }
 
-// teardown stops the manager (gracefully: it must exit cleanly), the simulator and the control
+// teardown stops the manager (gracefully: it must exit cleanly), the simulators and the control
 // plane. It keeps the directory of logs unless everything passed.
 func (st *suite) teardown(passed bool) error {
 	var errs []error
@@ -289,9 +280,14 @@ func (st *suite) teardown(passed bool) error {
 			errs = append(errs, fmt.Errorf("stopping the manager: %w; its log:\n%s", err, mgr.LogTail(20)))
 		}
 	}
-	if st.sim != nil {
-		if err := st.sim.Stop(10 * time.Second); err != nil {
-			errs = append(errs, fmt.Errorf("stopping the simulator: %w", err))
+	st.mu.Lock()
+	sims := append([]*utils.Cloudsim(nil), st.sims...)
+	st.mu.Unlock()
+	for _, sim := range sims {
+		if sim.Running() {
+			if err := sim.Stop(10 * time.Second); err != nil {
+				errs = append(errs, fmt.Errorf("stopping the %s simulator at %s: %w", sim.Cloud, sim.URL, err))
+			}
 		}
 	}
 	if st.cp != nil {
