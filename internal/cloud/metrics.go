@@ -54,7 +54,9 @@ func init() {
 }
 
 // Instrumented wraps p so that every call is counted and timed under the cloud's name.
-func Instrumented(p Provider, cloudName string) Provider { return &instrumented{next: p, cloud: cloudName} }
+func Instrumented(p Provider, cloudName string) Provider {
+	return &instrumented{next: p, cloud: cloudName}
+}
 
 type instrumented struct {
 	next  Provider

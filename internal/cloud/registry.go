@@ -18,8 +18,10 @@ package cloud
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +84,16 @@ type Factory interface {
 	UserOf(spec *v1alpha1.LoginProfileSpec) (string, error)
 	// New builds a Provider.
 	New(spec *v1alpha1.ProviderConfigSpec, creds Credentials, opts Options) (Provider, error)
+}
+
+// IsLoopbackHost reports whether host (without port or brackets) is localhost or a loopback IP: the
+// only hosts a provider may reach over plain HTTP (a local simulator).
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var (

@@ -489,6 +489,13 @@ func TestSimOIDCCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	var exchanges atomic.Int32
+	// The exchange is answered only once all eight first calls have started: without the lock
+	// around the SDK's refreshing provider, each of them would reach STS meanwhile.
+	const callers = 8
+	release := make(chan struct{})
+	var launched sync.WaitGroup
+	launched.Add(callers)
+	go func() { launched.Wait(); close(release) }()
 	sts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		exchanges.Add(1)
 		if err := r.ParseForm(); err != nil || r.Form.Get("Action") != "AssumeRoleWithOIDC" ||
@@ -498,7 +505,7 @@ func TestSimOIDCCredentials(t *testing.T) {
 			_, _ = fmt.Fprint(w, `{"RequestId":"sts-1","Code":"InvalidParameter","Message":"bad exchange"}`)
 			return
 		}
-		time.Sleep(50 * time.Millisecond) // let the concurrent first calls pile up
+		<-release
 		_ = json.NewEncoder(w).Encode(map[string]any{"RequestId": "sts-2", "Credentials": map[string]string{
 			"AccessKeyId": "STS.oidc", "AccessKeySecret": testAKSecret, "SecurityToken": testToken,
 			"Expiration": time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05Z"),
@@ -522,8 +529,9 @@ func TestSimOIDCCredentials(t *testing.T) {
 	p := newSimProvider(t, base, cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC},
 		cloud.Options{Transport: oldTransport.(*http.Transport).Clone()})
 	var wg sync.WaitGroup
-	for range 8 {
+	for range callers {
 		wg.Go(func() {
+			launched.Done()
 			if _, err := p.Get(t.Context(), alice); !errors.Is(err, cloud.ErrProfileNotFound) {
 				t.Error(err)
 			}

@@ -190,21 +190,13 @@ func parseEndpoint(s string) (endpoint, error) {
 		}
 	}
 	if scheme == "http" {
-		if !isLoopback(host) {
+		if !cloud.IsLoopbackHost(host) {
 			return endpoint{}, invalidConfig("spec.alibaba.endpoint %q: plain http:// is only allowed to a loopback host "+
 				"(localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]", s)
 		}
 		return endpoint{scheme: "HTTP", host: u.Host}, nil
 	}
 	return endpoint{scheme: "HTTPS", host: u.Host}, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z0-9-]+$`)

@@ -592,6 +592,8 @@ type fakeFederation struct {
 	exchanges atomic.Int32
 	refuse    atomic.Bool
 	sim       http.Handler
+	// release, when set, holds the exchange's answer until it is closed.
+	release chan struct{}
 }
 
 func (f *fakeFederation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -613,7 +615,9 @@ func (f *fakeFederation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			_, _ = fmt.Fprint(w, `{"error":{"code":"IAM.0006","message":"The id token is invalid.","title":"Unauthorized"}}`)
 			return
 		}
-		time.Sleep(50 * time.Millisecond) // let the concurrent first calls pile up
+		if f.release != nil {
+			<-f.release
+		}
 		w.Header().Set("X-Subject-Token", "subject-token")
 		w.WriteHeader(http.StatusCreated)
 		_, _ = fmt.Fprintf(w, `{"token":{"expires_at":%q,"methods":["mapped"]}}`, time.Now().Add(6*time.Hour).UTC().Format("2006-01-02T15:04:05.000000Z"))
@@ -645,7 +649,14 @@ func TestSimOIDCCredentials(t *testing.T) {
 	})
 	sim.AddUser(alice)
 	simURL, _ := url.Parse(simBase)
-	fed := &fakeFederation{t: t, idpID: "k8s-idp", idToken: "projected-sa-token", sim: httputil.NewSingleHostReverseProxy(simURL)}
+	// The exchange is answered only once all eight first calls have started: without the lock around
+	// the refreshing credentials, each of them would reach the federation API meanwhile.
+	const callers = 8
+	var launched sync.WaitGroup
+	launched.Add(callers)
+	fed := &fakeFederation{t: t, idpID: "k8s-idp", idToken: "projected-sa-token", sim: httputil.NewSingleHostReverseProxy(simURL),
+		release: make(chan struct{})}
+	go func() { launched.Wait(); close(fed.release) }()
 	front := httptest.NewServer(fed)
 	t.Cleanup(front.Close)
 
@@ -654,8 +665,9 @@ func TestSimOIDCCredentials(t *testing.T) {
 	t.Setenv(EnvIDTokenFile, tokenFile)
 	p := newSimProvider(t, front.URL, sim.DomainID(), cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC}, cloud.Options{})
 	var wg sync.WaitGroup
-	for range 8 {
+	for range callers {
 		wg.Go(func() {
+			launched.Done()
 			if _, err := p.Get(t.Context(), alice); !errors.Is(err, cloud.ErrProfileNotFound) {
 				t.Error(err)
 			}

@@ -181,21 +181,13 @@ func parseEndpoint(s string) (string, error) {
 		}
 	}
 	if scheme == "http" {
-		if !isLoopback(host) {
+		if !cloud.IsLoopbackHost(host) {
 			return "", invalidConfig("spec.huawei.endpoint %q: plain http:// is only allowed to a loopback host "+
 				"(localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]", s)
 		}
 		return "http://" + u.Host, nil
 	}
 	return "https://" + u.Host, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 var domainIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
