@@ -80,6 +80,16 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Get(ctx, req.NamespacedName, lp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	if lp.DeletionTimestamp.IsZero() && len(lp.Status.Conditions) == 0 {
+		// kstatus (Flux) counts an object without status as Current, that is done: say at once,
+		// before any slower work (the Secret, a rate-limited cloud call), that it is in progress.
+		before := lp.DeepCopy()
+		setReady(lp, metav1.ConditionUnknown, ReasonProgressing, "The operator is reconciling the LoginProfile for the first time")
+		lp.Status.ObservedGeneration = lp.Generation
+		if err := r.Status().Patch(ctx, lp, client.MergeFrom(before)); err != nil {
+			return ctrl.Result{}, fmt.Errorf("writing the first status: %w", err)
+		}
+	}
 	if lp.DeletionTimestamp.IsZero() && !controllerutil.ContainsFinalizer(lp, Finalizer) {
 		before := lp.DeepCopy()
 		controllerutil.AddFinalizer(lp, Finalizer)
@@ -201,6 +211,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	// with this digest instead of sending the same password again.
 	recreated := s.inSync && lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive
 	r.setPending(lp, sec, digest, v1alpha1.PendingCreate, nil)
+	inProgress(lp, "Creating the console login profile of %s", user)
 	if err := r.patchStatus(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -258,6 +269,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			base = &t
 		}
 		r.setPending(lp, sec, digest, v1alpha1.PendingUpdate, base)
+		inProgress(lp, "Setting the password of the console login profile of %s", obs.User)
 		if err := r.patchStatus(ctx, s); err != nil {
 			return ctrl.Result{}, err
 		}

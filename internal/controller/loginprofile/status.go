@@ -17,6 +17,7 @@ limitations under the License.
 package loginprofile
 
 import (
+	"fmt"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -27,6 +28,9 @@ import (
 const (
 	// ReasonAvailable: the cloud login profile matches the spec.
 	ReasonAvailable = "Available"
+	// ReasonProgressing: the operator is acting on the object (Ready Unknown, Reconciling True):
+	// first seen, or a password write to the cloud is in flight.
+	ReasonProgressing = "Progressing"
 	// ReasonUserNotFound: the cloud user does not exist.
 	ReasonUserNotFound = "UserNotFound"
 	// ReasonPasswordSecretNotFound: the password Secret, or its key, does not exist (yet).
@@ -102,6 +106,14 @@ func setReady(lp *v1alpha1.LoginProfile, status metav1.ConditionStatus, reason, 
 		set(v1alpha1.ConditionReconciling)
 		meta.RemoveStatusCondition(&lp.Status.Conditions, v1alpha1.ConditionStalled)
 	}
+}
+
+// inProgress marks the object Ready Unknown and Reconciling while a write to the cloud is in
+// flight, for the status written before the call: until the cloud answers, Argo CD shows the
+// object Progressing and kstatus InProgress, not the outcome of the previous change.
+func inProgress(lp *v1alpha1.LoginProfile, format string, args ...any) {
+	setReady(lp, metav1.ConditionUnknown, ReasonProgressing, fmt.Sprintf(format, args...))
+	lp.Status.ObservedGeneration = lp.Generation
 }
 
 func readyCondition(lp *v1alpha1.LoginProfile) *metav1.Condition {
