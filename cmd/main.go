@@ -62,6 +62,7 @@ func main() {
 		metricsSecure        bool
 		probeAddr            string
 		enableLeaderElection bool
+		leaderElectionNS     string
 		pollInterval         time.Duration
 		cloudTimeout         time.Duration
 		concurrency          int
@@ -73,6 +74,8 @@ func main() {
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the health and readiness probes bind to.")
 	flag.BoolVar(&enableLeaderElection, "leader-elect", false,
 		"Enable leader election, so that only one of several replicas reconciles at a time.")
+	flag.StringVar(&leaderElectionNS, "leader-election-namespace", "",
+		"The namespace of the leader election Lease; by default the manager's own namespace (in a cluster). Needed outside a cluster.")
 	flag.DurationVar(&pollInterval, "poll-interval", 10*time.Minute,
 		"How often each LoginProfile is observed in the cloud to correct drift made out of band. Each poll costs one read call.")
 	flag.DurationVar(&cloudTimeout, "cloud-timeout", 10*time.Second, "Timeout of one cloud API call.")
@@ -98,12 +101,17 @@ func main() {
 	}
 
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsOpts,
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         enableLeaderElection,
-		LeaderElectionID:       "loginprofile-operator.iam.loginprofile.io",
-		Cache:                  cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Scheme:                  scheme,
+		Metrics:                 metricsOpts,
+		HealthProbeBindAddress:  probeAddr,
+		LeaderElection:          enableLeaderElection,
+		LeaderElectionID:        "loginprofile-operator.iam.loginprofile.io",
+		LeaderElectionNamespace: leaderElectionNS,
+		// The manager exits as soon as Start returns, so it can hand the Lease over at once on a
+		// clean shutdown (a rolling update): the other replica takes over within its retry period
+		// instead of waiting for the lease to expire.
+		LeaderElectionReleaseOnCancel: true,
+		Cache:                         cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 	})
 	if err != nil {
 		setupLog.Error(err, "Unable to create the manager")
