@@ -24,8 +24,12 @@ limitations under the License.
 // scenario runs once per cloud, as the subtests "alibaba" and "huawei", through the neutral
 // utils.SimAdmin; a scenario whose faults would disturb other objects (they are global to a
 // simulator process) starts its own short-lived simulator process and ProviderConfig. Each test
-// uses its own objects and cloud users. The tests run in their order in the file:
-// TestNoSecretsInLogs, last, reads the logs of every manager process the run started.
+// uses its own objects and cloud users. The tests run in the order of the files' names, and in
+// their order in each file: the scenarios (e2e_test.go), then what GitOps tools see of them
+// (gitops_test.go: TestHealthLive, TestMetrics, which counts the scenarios' calls), then
+// TestLeaderElection (two replicas, replacing the suite's manager for a while), and last
+// TestNoSecretsInLogs (secrets_test.go), which reads the logs of every manager process the run
+// started.
 //
 // Run them with `make test`, which builds the binaries and sets KUBEBUILDER_ASSETS, MANAGER_BIN and
 // CLOUDSIM_BIN.
@@ -78,6 +82,7 @@ type suite struct {
 
 	mu          sync.Mutex
 	mgr         *utils.Process // the running manager
+	metricsURL  string         // where it serves its metrics
 	managerRuns int
 	managerLogs []string          // every manager process's log file
 	passwords   []string          // every password a test put in a Secret
@@ -216,41 +221,66 @@ func (st *suite) startCloudsim(ce *cloudEnv, name string, args ...string) (*util
 	return sim, nil
 }
 
-// startManager starts a manager process, with its own log file, and waits until its controllers
-// run.
+// startManager starts the suite's manager process, its metrics served over plain HTTP on a free
+// loopback port (TestMetrics scrapes them), and waits until its controllers run.
 func (st *suite) startManager() error {
-	st.mu.Lock()
-	st.managerRuns++
-	logPath := filepath.Join(st.dir, fmt.Sprintf("manager-%d.log", st.managerRuns))
-	st.managerLogs = append(st.managerLogs, logPath)
-	st.mu.Unlock()
-
-	p, err := utils.StartProcess(utils.ProcessOptions{
-		Name: "manager", Path: st.manager, LogPath: logPath,
-		Args: []string{
-			"--kubeconfig", st.cp.Kubeconfig,
-			"--metrics-bind-address=0",
-			"--health-probe-bind-address=0",
-			"--poll-interval=" + pollInterval.String(),
-			// Debug logs too: the log check covers what the operator logs at every level.
-			"--zap-log-level=debug",
-		},
-	})
+	p, metricsURL, err := st.launchManager("manager")
 	if err != nil {
 		return err
 	}
 	st.mu.Lock()
-	st.mgr = p
+	st.mgr, st.metricsURL = p, metricsURL
 	st.mu.Unlock()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !strings.Contains(p.Log(), "Starting workers") {
+	return waitLog(p, "Starting workers", 2*time.Minute, "start its controllers")
+}
+
+// launchManager starts a manager process with the suite's flags and extra ones, its log in the
+// suite's directory (NAME-N.log, recorded for the log check) and its metrics on a free loopback
+// port, served at metricsURL. It does not wait for the manager to start.
+func (st *suite) launchManager(name string, extra ...string) (p *utils.Process, metricsURL string, err error) {
+	port, err := utils.FreeLoopbackPort()
+	if err != nil {
+		return nil, "", err
+	}
+	metricsAddr := fmt.Sprintf("127.0.0.1:%d", port)
+	st.mu.Lock()
+	st.managerRuns++
+	logPath := filepath.Join(st.dir, fmt.Sprintf("%s-%d.log", name, st.managerRuns))
+	st.managerLogs = append(st.managerLogs, logPath)
+	st.mu.Unlock()
+
+	p, err = utils.StartProcess(utils.ProcessOptions{
+		Name: name, Path: st.manager, LogPath: logPath,
+		Args: append([]string{
+			"--kubeconfig", st.cp.Kubeconfig,
+			// Plain HTTP on loopback: the secure endpoint authorizes callers through the API server,
+			// which is the chart's and the kustomize deployment's business.
+			"--metrics-bind-address=" + metricsAddr,
+			"--metrics-secure=false",
+			"--health-probe-bind-address=0",
+			"--poll-interval=" + pollInterval.String(),
+			// Debug logs too: the log check covers what the operator logs at every level.
+			"--zap-log-level=debug",
+		}, extra...),
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return p, "http://" + metricsAddr + "/metrics", nil
+}
+
+// waitLog waits until p logged marker, failing when p exits first or after timeout; what says
+// what the marker means, for the error.
+func waitLog(p *utils.Process, marker string, timeout time.Duration, what string) error {
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(p.Log(), marker) {
 		select {
 		case <-p.Exited():
-			return fmt.Errorf("the manager exited at start (%v); its log:\n%s", p.ExitErr(), p.LogTail(30))
+			return fmt.Errorf("%s exited before it could %s (%v); its log:\n%s", p.Name, what, p.ExitErr(), p.LogTail(30))
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the manager did not start its controllers within 2 minutes; its log:\n%s", p.LogTail(30))
+			return fmt.Errorf("%s did not %s within %s; its log:\n%s", p.Name, what, timeout, p.LogTail(30))
 		}
 	}
 	return nil
