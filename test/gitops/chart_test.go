@@ -213,17 +213,39 @@ func TestChartRendersFlags(t *testing.T) {
 	g.Expect(env).To(HaveKeyWithValue("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", HaveKeyWithValue("value", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0123456789abcdef")))
 	g.Expect(env).To(HaveKeyWithValue("ALIBABA_CLOUD_OIDC_TOKEN_FILE", HaveKeyWithValue("value", "/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token")))
 	g.Expect(env).To(HaveKey("ALIBABA_CLOUD_ACCESS_KEY_ID"))
+	g.Expect(env).To(HaveKeyWithValue("HUAWEICLOUD_SDK_IDP_ID", HaveKeyWithValue("value", "cluster-oidc")))
+	g.Expect(env).To(HaveKeyWithValue("HUAWEICLOUD_SDK_ID_TOKEN_FILE", HaveKeyWithValue("value", "/var/run/secrets/huaweicloud/id-token")))
 	volumes, _, _ := unstructured.NestedSlice(deployment.Object, "spec", "template", "spec", "volumes")
-	g.Expect(generic(t, volumes)).To(ContainElement(HaveKeyWithValue("name", "rrsa-token")))
+	g.Expect(generic(t, volumes)).To(ContainElements(HaveKeyWithValue("name", "rrsa-token"), HaveKeyWithValue("name", "huawei-id-token")))
 	g.Expect(js(volumes)).To(ContainSubstring(`"audience":"sts.aliyuncs.com"`))
+	g.Expect(js(volumes)).To(ContainSubstring(`"serviceAccountToken":{"audience":"loginprofile-operator","expirationSeconds":7200,"path":"id-token"}`))
+	mounts, _, _ := unstructured.NestedSlice(container, "volumeMounts")
+	g.Expect(generic(t, mounts)).To(ContainElement(And(HaveKeyWithValue("name", "huawei-id-token"),
+		HaveKeyWithValue("mountPath", "/var/run/secrets/huaweicloud"))))
+	pdb := find(t, ms, "PodDisruptionBudget", customRelease+"-loginprofile-operator")
+	g.Expect(js(pdb.Object["spec"])).To(ContainSubstring(`"maxUnavailable":"50%"`))
+	pc := find(t, ms, "ProviderConfig", "chart-alibaba")
+	g.Expect(pc.Object["spec"]).To(HaveKeyWithValue("rateLimit", map[string]any{"readsPerSecond": int64(20), "writesPerSecond": int64(5)}))
+	g.Expect(find(t, ms, "ProviderConfig", "chart-huawei").Object["spec"]).To(HaveKey("huawei"))
 	sa := find(t, ms, "ServiceAccount", customRelease+"-loginprofile-operator")
 	g.Expect(sa.GetAnnotations()).To(HaveKeyWithValue("pod-identity.alibabacloud.com/role-name", "loginprofile-operator"))
 	svc := find(t, ms, "Service", customRelease+"-loginprofile-operator-metrics")
 	g.Expect(js(svc.Object["spec"])).To(ContainSubstring(`"port":9443`))
 
-	// Without leader election or metrics.
-	container = containerOf(t, find(t, render(t, release, "--set", "replicaCount=1", "--set", "leaderElection.enabled=false",
-		"--set", "metrics.enabled=false"), "Deployment", release))
+	// The defaults: two replicas, kept from being evicted together; no ProviderConfig.
+	defaults := render(t, release)
+	g.Expect(js(find(t, defaults, "PodDisruptionBudget", release).Object["spec"])).To(ContainSubstring(`"maxUnavailable":1`))
+	for _, m := range defaults {
+		g.Expect(m.obj.GetKind()).NotTo(Equal("ProviderConfig"))
+	}
+
+	// One replica, without leader election or metrics: no PodDisruptionBudget either (it would block
+	// every drain).
+	single := render(t, release, "--set", "replicaCount=1", "--set", "leaderElection.enabled=false", "--set", "metrics.enabled=false")
+	for _, m := range single {
+		g.Expect(m.obj.GetKind()).NotTo(Equal("PodDisruptionBudget"))
+	}
+	container = containerOf(t, find(t, single, "Deployment", release))
 	g.Expect(container["args"]).NotTo(ContainElement("--leader-elect"))
 	g.Expect(container["args"]).To(ContainElement("--metrics-bind-address=0"))
 }
@@ -250,6 +272,13 @@ func TestChartValuesRefused(t *testing.T) {
 		{"poll interval not a duration", []string{"--set", "pollInterval=10 minutes"}, "pollInterval"},
 		{"misspelt value", []string{"--set", "pollIntervall=5m"}, "pollIntervall"},
 		{"extra argument not a flag", []string{"--set", "extraArgs[0]=poll-interval=1m"}, "extraArgs"},
+		{"federation without identity provider", []string{"--set", "credentials.huaweiFederation.enabled=true",
+			"--set", "credentials.huaweiFederation.token.audience=x"}, "credentials.huaweiFederation.idpId is required"},
+		{"federation without audience", []string{"--set", "credentials.huaweiFederation.enabled=true",
+			"--set", "credentials.huaweiFederation.idpId=x"}, "the client ID of the identity provider"},
+		{"provider config without spec", []string{"--set", "providerConfigs[0].name=default"}, "spec"},
+		{"provider config misspelt", []string{"--set", "providerConfigs[0].name=default", "--set", "providerConfigs[0].spec.x=1",
+			"--set", "providerConfigs[0].rateLimit.readsPerSecond=1"}, "rateLimit"},
 	}
 	for _, tc := range cases {
 		t.Run(testName(tc.name), func(t *testing.T) {
@@ -286,8 +315,12 @@ func TestChartApplies(t *testing.T) {
 			for _, m := range ms {
 				kinds[m.obj.GetKind()]++
 			}
-			g.Expect(kinds).To(Equal(map[string]int{"CustomResourceDefinition": 2, "ServiceAccount": 1, "ClusterRole": 9,
-				"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1, "Deployment": 1}))
+			want := map[string]int{"CustomResourceDefinition": 2, "ServiceAccount": 1, "ClusterRole": 9,
+				"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1, "Deployment": 1, "PodDisruptionBudget": 1}
+			if tc.name == customRelease {
+				want["ProviderConfig"] = 2
+			}
+			g.Expect(kinds).To(Equal(want))
 
 			warned.take()
 			live := map[string]*unstructured.Unstructured{}
