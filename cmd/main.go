@@ -149,7 +149,7 @@ func main() {
 		os.Exit(1)
 	}
 
-	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: mgr.GetClient()})
+	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: mgr.GetClient(), Elected: mgr.Elected()})
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		setupLog.Error(err, "Unable to set up the health check")

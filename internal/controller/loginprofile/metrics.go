@@ -35,6 +35,10 @@ var profilesDesc = prometheus.NewDesc("loginprofile_loginprofiles",
 // from the manager's cache: nothing to keep in step, no call to the API server.
 type ReadyCollector struct {
 	Reader client.Reader
+	// Elected, when set, is closed once this replica leads (the manager's Elected()): until then
+	// the collector reports nothing, so that the replicas of a leader-elected deployment do not
+	// each report every LoginProfile and a sum over them counts each once.
+	Elected <-chan struct{}
 }
 
 // Describe implements prometheus.Collector.
@@ -42,6 +46,13 @@ func (c *ReadyCollector) Describe(ch chan<- *prometheus.Desc) { ch <- profilesDe
 
 // Collect implements prometheus.Collector.
 func (c *ReadyCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.Elected != nil {
+		select {
+		case <-c.Elected:
+		default:
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var list v1alpha1.LoginProfileList

@@ -86,7 +86,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		before := lp.DeepCopy()
 		setReady(lp, metav1.ConditionUnknown, ReasonProgressing, "The operator is reconciling the LoginProfile for the first time")
 		lp.Status.ObservedGeneration = lp.Generation
-		if err := r.Status().Patch(ctx, lp, client.MergeFrom(before)); err != nil {
+		// With the optimistic lock: a stale cached copy must not replace conditions written since
+		// (a conflict is retried with backoff).
+		if err := r.Status().Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
 			return ctrl.Result{}, fmt.Errorf("writing the first status: %w", err)
 		}
 	}
