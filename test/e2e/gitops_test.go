@@ -18,6 +18,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,21 +80,24 @@ type healthWatch struct {
 	c    *tc
 	o    lp
 	w    *utils.Watch
-	seen int // the events already judged by a step
+	seen int     // the events already judged by a step
+	last verdict // the last state of the previous step
 }
 
 // watchHealth starts watching o (its namespace must exist; the object may not yet).
 func (c *tc) watchHealth(o lp) *healthWatch {
 	c.Helper()
-	w, err := c.st.kubectl.Watch("loginprofiles", "-n", o.namespace, "--field-selector", "metadata.name="+o.name)
+	w, err := c.st.kubectl.Watch(30*time.Second, "loginprofiles", "-n", o.namespace, "--field-selector", "metadata.name="+o.name)
 	c.g.Expect(err).NotTo(HaveOccurred())
 	c.Cleanup(w.Stop)
 	return &healthWatch{c: c, o: o, w: w}
 }
 
 // step returns the verdicts of the states o went through since the previous step, up to the
-// current one (which the step has waited for), or up to its deletion when gone is true.
-func (h *healthWatch) step(what string, gone bool) []verdict {
+// current one (which the step has waited for), or up to its deletion when gone is true, and the
+// Argo CD health along the way: the previous step's last one, then each new one (consecutive
+// repeats collapsed, so that a poll writing an observation between two steps changes nothing).
+func (h *healthWatch) step(what string, gone bool) (vs []verdict, path []string) {
 	h.c.Helper()
 	target := ""
 	if !gone {
@@ -125,7 +129,12 @@ func (h *healthWatch) step(what string, gone bool) []verdict {
 		}
 		h.c.g.Expect(containsSecret(v.argoMessage, h.o.password)).To(BeFalse(), "the health message shows the password")
 	}
-	return out
+	states := out
+	if h.last.argo != "" {
+		states = append([]verdict{h.last}, out...)
+	}
+	h.last = out[len(out)-1]
+	return out, argoSequence(states)
 }
 
 // argoSequence is the Argo CD health of each state, consecutive repeats collapsed.
@@ -169,14 +178,15 @@ func TestHealthLive(t *testing.T) {
 		h := c.watchHealth(o)
 
 		// Created, its Secret not there yet: never Healthy, never Degraded (a sync must not fail on
-		// it). The first state has no status; the operator writes one at once.
+		// it). The first state has no status; the operator's first write is one.
 		c.apply(o.name, o.profileManifest())
 		c.waitCondition(o, metav1.ConditionFalse, "PasswordSecretNotFound")
-		vs := h.step("created before its Secret", false)
+		vs, path := h.step("created before its Secret", false)
+		join := func(vs []verdict) string { return strings.Join(verdictStrings(vs), "\n") }
+		c.g.Expect(path).To(Equal([]string{health.Progressing}), join(vs))
 		c.g.Expect(vs[0].event).To(Equal("ADDED"))
 		c.g.Expect(vs[0].hasStatus).To(BeFalse())
 		c.g.Expect(vs[0].argoMessage).To(Equal("Waiting for the operator to report the status"))
-		c.g.Expect(argoSequence(vs)).To(Equal([]string{health.Progressing}), strings.Join(verdictStrings(vs), "\n"))
 		c.g.Expect(vs[1].hasStatus).To(BeTrue(), "the first write of the operator is the status: %s", vs[1])
 		c.g.Expect(vs[1].kstatus).To(Equal("InProgress"))
 		last := vs[len(vs)-1]
@@ -188,28 +198,29 @@ func TestHealthLive(t *testing.T) {
 		c.st.usePassword(o.password)
 		c.apply(o.secretName(), o.secretManifest(o.password))
 		c.waitReady(o.namespace, o.name)
-		vs = h.step("the Secret applied", false)
-		c.g.Expect(argoSequence(vs)).To(Equal([]string{health.Progressing, health.Healthy}), strings.Join(verdictStrings(vs), "\n"))
-		c.g.Expect(readyReasons(vs)).To(ContainElement("Progressing"), "the create in flight shows")
+		vs, path = h.step("the Secret applied", false)
+		c.g.Expect(path).To(Equal([]string{health.Progressing, health.Healthy}), join(vs))
+		c.g.Expect(readyReasons(vs)).To(ContainElement("Progressing"), "the create in flight shows: %s", join(vs))
 		c.g.Expect(vs[len(vs)-1].kstatus).To(Equal("Current"))
 
 		// The spec changes: Progressing until the operator acted on the new generation.
 		c.patchSpec(o, `{"passwordResetRequired":true}`)
 		obj := c.waitCondition(o, metav1.ConditionTrue, "Available")
-		vs = h.step("the spec changed", false)
-		c.g.Expect(argoSequence(vs)).To(Equal([]string{health.Progressing, health.Healthy}), strings.Join(verdictStrings(vs), "\n"))
-		c.g.Expect(vs[0].generation).To(Equal(obj.Generation))
-		c.g.Expect(vs[0].observedGeneration).To(Equal(obj.Generation-1), "the first state is the new spec, not yet acted on")
-		c.g.Expect(vs[0].argoMessage).To(HavePrefix("Waiting for the operator to act on generation "))
-		c.g.Expect(vs[0].kstatus).To(Equal("InProgress"))
+		vs, path = h.step("the spec changed", false)
+		c.g.Expect(path).To(Equal([]string{health.Healthy, health.Progressing, health.Healthy}), join(vs))
+		first := slices.IndexFunc(vs, func(v verdict) bool { return v.generation == obj.Generation })
+		c.g.Expect(first).To(BeNumerically(">=", 0), join(vs))
+		c.g.Expect(vs[first].observedGeneration).To(Equal(obj.Generation-1), "the first state is the new spec, not yet acted on")
+		c.g.Expect(vs[first].argoMessage).To(HavePrefix("Waiting for the operator to act on generation "))
+		c.g.Expect(vs[first].kstatus).To(Equal("InProgress"))
 		c.g.Expect(vs[len(vs)-1].kstatus).To(Equal("Current"))
 
 		// A weak password: the rotation is in flight (Progressing), then refused: Degraded, kstatus
 		// Failed, and the message says which Secret to fix.
 		c.setPassword(o, weakPassword)
 		c.waitCondition(o, metav1.ConditionFalse, "InvalidPassword")
-		vs = h.step("a weak password", false)
-		c.g.Expect(argoSequence(vs)).To(Equal([]string{health.Progressing, health.Degraded}), strings.Join(verdictStrings(vs), "\n"))
+		vs, path = h.step("a weak password", false)
+		c.g.Expect(path).To(Equal([]string{health.Healthy, health.Progressing, health.Degraded}), join(vs))
 		last = vs[len(vs)-1]
 		c.g.Expect(last.kstatus).To(Equal("Failed"))
 		c.g.Expect(last.argoMessage).To(HavePrefix("Stalled: InvalidPassword: "))
@@ -219,14 +230,17 @@ func TestHealthLive(t *testing.T) {
 		fixed := "Health-Passw0rd-He2!" + ce.tag
 		c.setPassword(o, fixed)
 		c.waitCondition(o, metav1.ConditionTrue, "Available")
-		vs = h.step("the password fixed", false)
-		c.g.Expect(argoSequence(vs)).To(Equal([]string{health.Progressing, health.Healthy}), strings.Join(verdictStrings(vs), "\n"))
+		vs, path = h.step("the password fixed", false)
+		c.g.Expect(path).To(Equal([]string{health.Degraded, health.Progressing, health.Healthy}), join(vs))
 
 		// Being deleted: Progressing (kstatus Terminating) until the login profile is gone.
 		c.kubectl("delete", "loginprofiles", o.name, "-n", o.namespace, "--wait", "--timeout="+readyTimeout.String())
-		vs = h.step("deleted", true)
+		vs, path = h.step("deleted", true)
+		c.g.Expect(path).To(Equal([]string{health.Healthy, health.Progressing}), join(vs))
 		c.g.Expect(vs[len(vs)-1].event).To(Equal("DELETED"))
-		for _, v := range vs {
+		first = slices.IndexFunc(vs, func(v verdict) bool { return v.deleting })
+		c.g.Expect(first).To(BeNumerically(">=", 0), join(vs))
+		for _, v := range vs[first:] {
 			c.g.Expect(v.deleting).To(BeTrue(), "every state after the delete has a deletionTimestamp: %s", v)
 			c.g.Expect(v.argo).To(Equal(health.Progressing), v.String())
 			c.g.Expect(v.kstatus).To(Equal("Terminating"), v.String())

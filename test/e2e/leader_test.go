@@ -41,18 +41,20 @@ type replica struct {
 
 func (r replica) isLeader() bool { return strings.Contains(r.p.Log(), "Successfully acquired lease") }
 
-// cloudCalls is how many cloud API calls the replica made, by its own metrics.
-func (r replica) cloudCalls(g Gomega) float64 {
+// metrics scrapes the replica's metrics: the cloud API calls it made, and the LoginProfiles it
+// reports (only the leader does, so that a sum over the replicas counts each once).
+func (r replica) metrics(g Gomega) (calls float64, profiles int) {
 	m, err := utils.Scrape(r.metricsURL)
 	g.Expect(err).NotTo(HaveOccurred())
-	return m.Sum(metricCalls, nil)
+	return m.Sum(metricCalls, nil), len(m.Matching(metricProfiles, nil))
 }
 
 // TestLeaderElection runs two replicas of the manager with --leader-elect, as the Helm chart does
 // (replicaCount 2): one holds the Lease and reconciles; the other starts no controller and makes no
-// cloud call, while LoginProfiles of both clouds are created, each with exactly one create. When
-// the leader stops (SIGTERM, as in a rolling update), it hands the Lease over and the other replica
-// takes over: the next LoginProfiles become Ready through it. The suite's manager is stopped
+// cloud call and reports no LoginProfile in its metrics, while LoginProfiles of both clouds are
+// created, each with exactly one create. When the leader stops (SIGTERM, as in a rolling update),
+// it releases the Lease on its way out and the other replica takes over: the next LoginProfiles
+// become Ready through it. The suite's manager is stopped
 // meanwhile and started again at the end.
 func TestLeaderElection(t *testing.T) {
 	c := begin(t)
@@ -124,23 +126,32 @@ func TestLeaderElection(t *testing.T) {
 	}
 	expectOneCreate(first)
 	c.g.Expect(follower.p.Log()).NotTo(ContainSubstring("Starting workers"), "the follower must not run the controllers")
-	c.g.Expect(follower.cloudCalls(c.g)).To(BeZero(), "the follower must make no cloud call")
-	c.g.Expect(leader.cloudCalls(c.g)).To(BeNumerically(">=", 2*len(first)), "the leader observes and creates")
+	calls, reported := follower.metrics(c.g)
+	c.g.Expect(calls).To(BeZero(), "the follower must make no cloud call")
+	c.g.Expect(reported).To(BeZero(), "the follower must not report the LoginProfiles")
+	calls, reported = leader.metrics(c.g)
+	c.g.Expect(calls).To(BeNumerically(">=", 2*len(first)), "the leader observes and creates")
+	c.g.Expect(reported).To(BeNumerically(">", 0), "the leader reports the LoginProfiles by Ready status")
 
-	// The leader stops, releasing the Lease; the follower takes over.
+	// The leader stops (SIGTERM) and hands the Lease over on its way out: by the time it has
+	// exited, the Lease no longer names it (without the hand-over it would, until it expired).
 	c.g.Expect(leader.p.Stop(30 * time.Second)).To(Succeed())
-	c.g.Expect(leader.p.Log()).To(ContainSubstring("Successfully acquired lease"))
+	c.g.Expect(c.leaseHolder()).NotTo(Equal(holder), "the stopped leader should have released the Lease")
 	c.g.Eventually(func(g Gomega) {
 		g.Expect(follower.p.Running()).To(BeTrue(), "the follower exited: %s", follower.p.LogTail(20))
 		g.Expect(follower.isLeader()).To(BeTrue())
 		g.Expect(follower.p.Log()).To(ContainSubstring("Starting workers"))
 	}).WithTimeout(time.Minute).WithPolling(polling).Should(Succeed(), "the other replica should take over")
-	c.g.Expect(c.leaseHolder()).NotTo(Equal(holder), "the Lease should name the new leader")
+	newHolder := c.leaseHolder()
+	c.g.Expect(newHolder).NotTo(BeEmpty())
+	c.g.Expect(newHolder).NotTo(Equal(holder), "the Lease should name the new leader")
 
 	second := profiles("second")
 	expectOneCreate(second)
 	expectOneCreate(first) // the new leader adopted them without creating them again
-	c.g.Expect(follower.cloudCalls(c.g)).To(BeNumerically(">=", 2*len(second)), "the new leader observes and creates")
+	calls, reported = follower.metrics(c.g)
+	c.g.Expect(calls).To(BeNumerically(">=", 2*len(second)), "the new leader observes and creates")
+	c.g.Expect(reported).To(BeNumerically(">", 0), "the new leader reports the LoginProfiles")
 }
 
 // leaseHolder is the identity in the leader election Lease.

@@ -80,13 +80,14 @@ type suite struct {
 	// clouds are the clouds of the table, in the order the subtests run.
 	clouds []*cloudEnv
 
-	mu          sync.Mutex
-	mgr         *utils.Process // the running manager
-	metricsURL  string         // where it serves its metrics
-	managerRuns int
-	managerLogs []string          // every manager process's log file
-	passwords   []string          // every password a test put in a Secret
-	sims        []*utils.Cloudsim // every simulator process started, the suite's and the tests'
+	mu           sync.Mutex
+	mgr          *utils.Process // the running manager
+	metricsURL   string         // where it serves its metrics
+	metricsPorts map[int]bool   // the metrics ports given to managers so far
+	managerRuns  int
+	managerLogs  []string          // every manager process's log file
+	passwords    []string          // every password a test put in a Secret
+	sims         []*utils.Cloudsim // every simulator process started, the suite's and the tests'
 }
 
 var (
@@ -238,12 +239,26 @@ func (st *suite) startManager() error {
 // suite's directory (NAME-N.log, recorded for the log check) and its metrics on a free loopback
 // port, served at metricsURL. It does not wait for the manager to start.
 func (st *suite) launchManager(name string, extra ...string) (p *utils.Process, metricsURL string, err error) {
-	port, err := utils.FreeLoopbackPort()
-	if err != nil {
-		return nil, "", err
+	// A port free now, and not given to another manager of the suite (two replicas started back
+	// to back could otherwise be given the same one before either binds it).
+	var port int
+	for range 10 {
+		if port, err = utils.FreeLoopbackPort(); err != nil {
+			return nil, "", err
+		}
+		st.mu.Lock()
+		taken := st.metricsPorts[port]
+		st.mu.Unlock()
+		if !taken {
+			break
+		}
 	}
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", port)
 	st.mu.Lock()
+	if st.metricsPorts == nil {
+		st.metricsPorts = map[int]bool{}
+	}
+	st.metricsPorts[port] = true
 	st.managerRuns++
 	logPath := filepath.Join(st.dir, fmt.Sprintf("%s-%d.log", name, st.managerRuns))
 	st.managerLogs = append(st.managerLogs, logPath)

@@ -17,15 +17,17 @@ limitations under the License.
 package utils
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // WatchEvent is one event kubectl printed with --watch --output-watch-events -o json.
@@ -40,36 +42,85 @@ type WatchEvent struct {
 // Watch is a running `kubectl get --watch`: it records every event the API server sends, in
 // order. Unlike polling, it misses no intermediate state: every write of the object is an event.
 type Watch struct {
-	cmd    *exec.Cmd
-	stderr bytes.Buffer
-	done   chan struct{}
+	cmd  *exec.Cmd
+	done chan struct{} // closed when kubectl has exited and its output is read
 
-	mu     sync.Mutex
-	events []WatchEvent
-	err    error // why the decoding stopped, if not at the end of the output
+	mu      sync.Mutex
+	events  []WatchEvent
+	stderr  []string // kubectl's stderr, its request log included (-v=6)
+	watched bool     // kubectl's watch request was answered: no later write can be missed
+	err     error    // why the decoding stopped, if not at the end of the output
 }
 
-// Watch starts kubectl get args --watch --output-watch-events -o json. Stop it with Stop.
-func (k Kubectl) Watch(args ...string) (*Watch, error) {
+// Watch starts kubectl get args --watch --output-watch-events -o json; it returns once the API
+// server has answered kubectl's watch request, so that every write made afterwards is seen as an
+// event (and no object created afterwards shows up in kubectl's initial list). Stop it with Stop.
+func (k Kubectl) Watch(timeout time.Duration, args ...string) (*Watch, error) {
 	full := append([]string{"--kubeconfig", k.Kubeconfig, "get"}, args...)
-	full = append(full, "--watch", "--output-watch-events", "-o", "json")
+	// -v=6 logs each request with its answer: the watch request's answer is the sign to go on.
+	full = append(full, "--watch", "--output-watch-events", "-o", "json", "-v=6")
 	w := &Watch{cmd: exec.Command(k.Path, full...), done: make(chan struct{})} //nolint:gosec // the kubectl under test
-	w.cmd.Stderr = &w.stderr
 	w.cmd.SysProcAttr = sysProcAttr()
-	out, err := w.cmd.StdoutPipe()
+	stdout, err := w.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := w.cmd.StderrPipe()
 	if err != nil {
 		return nil, err
 	}
 	if err := w.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting kubectl get --watch: %w", err)
 	}
-	go w.read(out)
-	return w, nil
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() { defer readers.Done(); w.readEvents(stdout) }()
+	go func() { defer readers.Done(); w.readStderr(stderr) }()
+	go func() {
+		readers.Wait() // the pipes must be read to their end before Wait closes them
+		_ = w.cmd.Wait()
+		close(w.done)
+	}()
+
+	deadline := time.After(timeout)
+	for {
+		w.mu.Lock()
+		watched := w.watched
+		w.mu.Unlock()
+		if watched {
+			return w, nil
+		}
+		select {
+		case <-w.done:
+			return nil, w.Err()
+		case <-deadline:
+			w.Stop()
+			return nil, fmt.Errorf("kubectl get --watch: no answer to the watch request within %s:\n%s", timeout, w.stderrTail())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
-func (w *Watch) read(out io.Reader) {
-	defer close(w.done)
-	dec := json.NewDecoder(out)
+// watchAnswered matches kubectl's -v=6 log line of an answered watch request (client-go logs
+// "Response" verb="GET" url="...&watch=true" status="200 OK" milliseconds=N).
+var watchAnswered = regexp.MustCompile(`[?&]watch=true\b.*\b200 OK`)
+
+func (w *Watch) readStderr(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		w.mu.Lock()
+		w.stderr = append(w.stderr, line)
+		if watchAnswered.MatchString(line) {
+			w.watched = true
+		}
+		w.mu.Unlock()
+	}
+}
+
+func (w *Watch) readEvents(r io.Reader) {
+	dec := json.NewDecoder(r)
 	for {
 		var ev WatchEvent
 		if err := dec.Decode(&ev); err != nil {
@@ -78,7 +129,7 @@ func (w *Watch) read(out io.Reader) {
 				w.err = fmt.Errorf("decoding kubectl's watch output: %w", err)
 				w.mu.Unlock()
 			}
-			_, _ = io.Copy(io.Discard, out) // let kubectl finish writing
+			_, _ = io.Copy(io.Discard, r) // let kubectl finish writing
 			return
 		}
 		w.mu.Lock()
@@ -107,12 +158,22 @@ func (w *Watch) Err() error {
 	if w.err != nil {
 		return w.err
 	}
-	return fmt.Errorf("kubectl get --watch ended: %s", strings.TrimSpace(w.stderr.String()))
+	return fmt.Errorf("kubectl get --watch ended: %s", strings.Join(w.stderr[max(0, len(w.stderr)-5):], "\n"))
 }
 
-// Stop ends the watch.
+func (w *Watch) stderrTail() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.stderr[max(0, len(w.stderr)-10):], "\n")
+}
+
+// Stop ends the watch: SIGTERM, then SIGKILL if kubectl has not exited within 10 seconds.
 func (w *Watch) Stop() {
 	_ = w.cmd.Process.Signal(syscall.SIGTERM)
-	<-w.done
-	_ = w.cmd.Wait()
+	select {
+	case <-w.done:
+	case <-time.After(10 * time.Second):
+		_ = w.cmd.Process.Kill()
+		<-w.done
+	}
 }
