@@ -181,9 +181,9 @@ type LoginProfileObservation struct {
 type PendingOperation string
 
 const (
-	// PendingCreate: the pending write creates the login profile.
+	// PendingCreate is a pending write that creates the login profile.
 	PendingCreate PendingOperation = "Create"
-	// PendingUpdate: the pending write updates the login profile's password.
+	// PendingUpdate is a pending write that updates the login profile's password.
 	PendingUpdate PendingOperation = "Update"
 )
 

@@ -111,7 +111,7 @@ func TestRunServesHuawei(t *testing.T) {
 			"--cloud", "huawei", "--listen", "127.0.0.1:0", "--domain-id", domain,
 			"--access-key-id", "MYAK", "--access-key-secret", "my-secret",
 		}, pw, io.Discard)
-		pw.Close()
+		_ = pw.Close()
 	}()
 	r := bufio.NewReader(pr)
 	var lines []string
@@ -144,7 +144,7 @@ func TestRunServesHuawei(t *testing.T) {
 	}
 	var users []string
 	err = json.NewDecoder(resp.Body).Decode(&users)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil || !slices.Equal(users, huaweiDefaultUsers) {
 		t.Fatalf("users = %v, %v", users, err)
 	}
@@ -191,7 +191,7 @@ func TestRunServesUntilCanceled(t *testing.T) {
 			"--listen", "127.0.0.1:0", "--users", "dave@example.onaliyun.com",
 			"--access-key-id", "my-id", "--access-key-secret", "my-secret", "--reads-per-second", "1",
 		}, pw, io.Discard)
-		pw.Close()
+		_ = pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -210,7 +210,7 @@ func TestRunServesUntilCanceled(t *testing.T) {
 	}
 	var users []string
 	err = json.NewDecoder(resp.Body).Decode(&users)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil || !slices.Equal(users, []string{"dave@example.onaliyun.com"}) {
 		t.Fatalf("users = %v, %v", users, err)
 	}

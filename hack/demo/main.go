@@ -81,7 +81,7 @@ func main() {
 	flag.StringVar(&o.cloudsim, "cloudsim", "bin/cloudsim", "the cloud simulator binary (make build)")
 	flag.StringVar(&o.dir, "dir", ".demo", "where the kubeconfig and the logs are written")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), `Usage: KUBEBUILDER_ASSETS=DIR go run ./hack/demo [flags]   (or: make demo)
+		_, _ = fmt.Fprintf(flag.CommandLine.Output(), `Usage: KUBEBUILDER_ASSETS=DIR go run ./hack/demo [flags]   (or: make demo)
 
 Runs a local control plane, a simulator of each cloud (Alibaba Cloud, Huawei Cloud), the operator
 and the sample LoginProfiles until interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
@@ -154,7 +154,7 @@ func (d *demo) checkInputs() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
 	d.dir = dir
@@ -283,7 +283,7 @@ func (d *demo) waitReady(ctx context.Context) error {
 			return nil
 		}
 		if !d.manager.Running() {
-			return fmt.Errorf("the manager exited (%v); end of its log:\n%s", d.manager.ExitErr(), indent(d.manager.LogTail(20)))
+			return fmt.Errorf("the manager exited (%w); end of its log:\n%s", d.manager.ExitCause(), indent(d.manager.LogTail(20)))
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("after %s, %d of %d LoginProfiles are Ready (kubectl get lp -A -o wide shows the reasons)", readyTimeout, ready, total)
@@ -420,14 +420,14 @@ func (d *demo) wait(ctx context.Context) error {
 		fmt.Println("\nInterrupted.")
 		return nil
 	case <-d.manager.Exited():
-		return fmt.Errorf("the manager exited unexpectedly (%v); end of its log (%s):\n%s",
-			d.manager.ExitErr(), d.manager.LogPath, indent(d.manager.LogTail(20)))
+		return fmt.Errorf("the manager exited unexpectedly (%w); end of its log (%s):\n%s",
+			d.manager.ExitCause(), d.manager.LogPath, indent(d.manager.LogTail(20)))
 	case <-d.sim.Exited():
-		return fmt.Errorf("the Alibaba Cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
-			d.sim.ExitErr(), d.sim.LogPath, indent(d.sim.LogTail(20)))
+		return fmt.Errorf("the Alibaba Cloud simulator exited unexpectedly (%w); end of its log (%s):\n%s",
+			d.sim.ExitCause(), d.sim.LogPath, indent(d.sim.LogTail(20)))
 	case <-d.huawei.Exited():
-		return fmt.Errorf("the Huawei Cloud simulator exited unexpectedly (%v); end of its log (%s):\n%s",
-			d.huawei.ExitErr(), d.huawei.LogPath, indent(d.huawei.LogTail(20)))
+		return fmt.Errorf("the Huawei Cloud simulator exited unexpectedly (%w); end of its log (%s):\n%s",
+			d.huawei.ExitCause(), d.huawei.LogPath, indent(d.huawei.LogTail(20)))
 	}
 }
 

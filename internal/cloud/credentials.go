@@ -36,7 +36,8 @@ const (
 	SecretKeySecurityToken   = "securityToken"
 )
 
-// ErrCredentials: the credentials of a ProviderConfig cannot be read (missing Secret or key).
+// ErrCredentials is the error when the credentials of a ProviderConfig cannot be read (missing
+// Secret or key).
 var ErrCredentials = errors.New("cloud credentials unavailable")
 
 // ResolveCredentials reads the credentials a ProviderConfig points at. Only the Secret source

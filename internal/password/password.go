@@ -37,6 +37,10 @@ const (
 	lanes     = 1
 	saltLen   = 16
 	keyLen    = 32
+
+	// maxKeyLen bounds the key length Matches accepts in a digest, as m and t are bounded: far
+	// above keyLen, and small enough that it always fits argon2's uint32 key length.
+	maxKeyLen = 1024
 )
 
 var b64 = base64.RawStdEncoding
@@ -74,9 +78,13 @@ func Matches(digest, pw string) bool {
 		return false
 	}
 	key, err := b64.DecodeString(parts[5])
-	if err != nil || len(key) == 0 {
+	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(key)))
+	n := len(key)
+	if n == 0 || n > maxKeyLen {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(n))
 	return subtle.ConstantTimeCompare(got, key) == 1
 }

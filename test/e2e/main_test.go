@@ -112,7 +112,9 @@ func run(m *testing.M) int {
 	if err != nil {
 		setupErr = err
 		if s != nil {
-			s.teardown(false)
+			if err := s.teardown(false); err != nil {
+				fmt.Fprintln(os.Stderr, "e2e teardown after the failed setup:", err)
+			}
 		}
 		return m.Run()
 	}
@@ -291,7 +293,7 @@ func waitLog(p *utils.Process, marker string, timeout time.Duration, what string
 	for !strings.Contains(p.Log(), marker) {
 		select {
 		case <-p.Exited():
-			return fmt.Errorf("%s exited before it could %s (%v); its log:\n%s", p.Name, what, p.ExitErr(), p.LogTail(30))
+			return fmt.Errorf("%s exited before it could %s (%w); its log:\n%s", p.Name, what, p.ExitCause(), p.LogTail(30))
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {

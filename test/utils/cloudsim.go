@@ -88,7 +88,7 @@ func StartCloudsim(bin string, args []string, logPath string, timeout time.Durat
 	case l := <-urls:
 		sim.Cloud, sim.URL = l.cloud, l.url
 	case <-p.Exited():
-		return nil, fmt.Errorf("cloudsim exited before listening (%v); its output:\n%s", p.ExitErr(), p.LogTail(20))
+		return nil, fmt.Errorf("cloudsim exited before listening (%w); its output:\n%s", p.ExitCause(), p.LogTail(20))
 	case <-deadline:
 		return fail(`"<cloud> ... simulator listening on http://..."`)
 	}
@@ -96,7 +96,7 @@ func StartCloudsim(bin string, args []string, logPath string, timeout time.Durat
 		select {
 		case sim.DomainID = <-domains:
 		case <-p.Exited():
-			return nil, fmt.Errorf("cloudsim exited before printing the domain id (%v); its output:\n%s", p.ExitErr(), p.LogTail(20))
+			return nil, fmt.Errorf("cloudsim exited before printing the domain id (%w); its output:\n%s", p.ExitCause(), p.LogTail(20))
 		case <-deadline:
 			return fail(`"<cloud> domain id ..."`)
 		}

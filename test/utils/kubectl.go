@@ -101,7 +101,7 @@ func (k Kubectl) GetJSON(out any, args ...string) error {
 // path.
 func WriteFile(dir, name, content string) (string, error) {
 	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {

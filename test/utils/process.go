@@ -71,7 +71,7 @@ func StartProcess(o ProcessOptions) (*Process, error) {
 	if _, err := os.Stat(o.Path); err != nil {
 		return nil, fmt.Errorf("%s: binary %s: %w", o.Name, o.Path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(o.LogPath), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(o.LogPath), 0o750); err != nil {
 		return nil, fmt.Errorf("%s: creating the log directory: %w", o.Name, err)
 	}
 	logFile, err := os.OpenFile(o.LogPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
@@ -124,6 +124,19 @@ func (p *Process) Running() bool {
 func (p *Process) ExitErr() error {
 	<-p.done
 	return p.waitErr
+}
+
+// ErrExitStatus0 is ExitCause for a process that exited with code 0, worded as an *exec.ExitError
+// words the other codes.
+var ErrExitStatus0 = errors.New("exit status 0")
+
+// ExitCause is how the process ended as an error to wrap (%w): ExitErr, or ErrExitStatus0 where
+// ExitErr is nil (exit code 0); valid once Exited is closed.
+func (p *Process) ExitCause() error {
+	if err := p.ExitErr(); err != nil {
+		return err
+	}
+	return ErrExitStatus0
 }
 
 // Stop asks the process to stop (SIGTERM) and waits up to grace for it to exit, then kills it.

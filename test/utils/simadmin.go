@@ -101,7 +101,8 @@ type Fault struct {
 	Latency time.Duration
 }
 
-// ErrUnsupported: the simulator's admin API cannot do that on this cloud. The error's text says why.
+// ErrUnsupported is the error when the simulator's admin API cannot do that on this cloud. The
+// error's text says why.
 var ErrUnsupported = errors.New("not supported by this cloud's simulator")
 
 // SimAdmin is a client of one simulator's admin API, in neutral terms.

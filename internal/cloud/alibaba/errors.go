@@ -97,10 +97,10 @@ func classifyCode(code string, status int) error {
 	case hasPrefixFold(code, "ServiceUnavailable"), hasPrefixFold(code, "InternalError"):
 		return cloud.ErrTransient
 	}
-	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
 		return cloud.ErrAuth
-	case status == http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
 		return cloud.ErrThrottled
 	default:
 		// 5xx, unknown 4xx, no status at all.

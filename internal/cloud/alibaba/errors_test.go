@@ -116,7 +116,7 @@ func TestClassifyCode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.code, tc.status), func(t *testing.T) {
-			if got := classifyCode(tc.code, tc.status); got != tc.want {
+			if got := classifyCode(tc.code, tc.status); !errors.Is(got, tc.want) {
 				t.Fatalf("classifyCode(%q, %d) = %v, want %v", tc.code, tc.status, got, tc.want)
 			}
 		})

@@ -51,7 +51,7 @@ const (
 const (
 	EnvAccessKeyID      = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 	EnvAccessKeySecret  = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-	EnvSecurityToken    = "ALIBABA_CLOUD_SECURITY_TOKEN"
+	EnvSecurityToken    = "ALIBABA_CLOUD_SECURITY_TOKEN" //nolint:gosec // G101: an environment variable's name, not a credential
 	EnvRoleARN          = "ALIBABA_CLOUD_ROLE_ARN"
 	EnvOIDCProviderARN  = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN"
 	EnvOIDCTokenFile    = "ALIBABA_CLOUD_OIDC_TOKEN_FILE"

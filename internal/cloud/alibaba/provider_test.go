@@ -205,7 +205,7 @@ func TestUnreadableResponseIsTransient(t *testing.T) {
 	}})
 	_, err := p.Get(t.Context(), "u@x")
 	var ce *cloud.Error
-	if !errors.As(err, &ce) || ce.Kind != cloud.ErrTransient || ce.RequestID != "req-9" {
+	if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.RequestID != "req-9" {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -132,7 +132,7 @@ func TestClassifyResponse(t *testing.T) {
 			if tc.password {
 				c.password = cloud.NewSensitive(testPassword)
 			}
-			if got := classifyResponse(c, tc.status, tc.code, tc.message, "req-1"); got != tc.want {
+			if got := classifyResponse(c, tc.status, tc.code, tc.message, "req-1"); !errors.Is(got, tc.want) {
 				t.Fatalf("classifyResponse = %v, want %v", got, tc.want)
 			}
 		})
@@ -142,11 +142,11 @@ func TestClassifyResponse(t *testing.T) {
 // The user id in a message does not sway the heuristic.
 func TestUserIDInTheMessageIsIgnored(t *testing.T) {
 	c := call{action: actionGet, user: "login-profile-user"}
-	if got := classifyResponse(c, 404, "IAM.0004", "Could not find user: login-profile-user.", "req-1"); got != cloud.ErrUserNotFound {
+	if got := classifyResponse(c, 404, "IAM.0004", "Could not find user: login-profile-user.", "req-1"); !errors.Is(got, cloud.ErrUserNotFound) {
 		t.Errorf("missing user: %v", got)
 	}
 	c.user = "user-7"
-	if got := classifyResponse(c, 404, "IAM.0104", "Could not find the login profile of user: user-7.", "req-1"); got != cloud.ErrProfileNotFound {
+	if got := classifyResponse(c, 404, "IAM.0104", "Could not find the login profile of user: user-7.", "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
 		t.Errorf("missing profile: %v", got)
 	}
 }
@@ -155,12 +155,12 @@ func TestUserIDInTheMessageIsIgnored(t *testing.T) {
 func TestAnswerWithoutCodeOrRequestIDIsNotIAMs(t *testing.T) {
 	for status, want := range map[int]error{404: cloud.ErrTransient, 409: cloud.ErrTransient, 400: cloud.ErrTransient,
 		403: cloud.ErrAuth, 429: cloud.ErrThrottled, 502: cloud.ErrTransient} {
-		if got := classifyResponse(call{action: actionDelete, user: user1}, status, "", "<html>not found</html>", ""); got != want {
+		if got := classifyResponse(call{action: actionDelete, user: user1}, status, "", "<html>not found</html>", ""); !errors.Is(got, want) {
 			t.Errorf("HTTP %d: %v, want %v", status, got, want)
 		}
 	}
 	// With a request id, IAM answered even if the SDK found no code: by status.
-	if got := classifyResponse(call{action: actionDelete, user: user1}, 404, "", `{"error_code":"IAM.1003"}`, "req-1"); got != cloud.ErrProfileNotFound {
+	if got := classifyResponse(call{action: actionDelete, user: user1}, 404, "", `{"error_code":"IAM.1003"}`, "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
 		t.Errorf("404 with a request id: %v", got)
 	}
 }
@@ -229,7 +229,7 @@ func TestUnreadableSuccessIsTransient(t *testing.T) {
 	err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)},
 		&sdkerr.ServiceResponseError{StatusCode: 201, RequestId: "req-7", ErrorMessage: `parsing time "tomorrow"`}, nil)
 	var ce *cloud.Error
-	if !errors.As(err, &ce) || ce.Kind != cloud.ErrTransient || ce.Code != "" || ce.HTTPStatus != 201 || ce.RequestID != "req-7" ||
+	if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.Code != "" || ce.HTTPStatus != 201 || ce.RequestID != "req-7" ||
 		!strings.Contains(ce.Message, "unexpected response") {
 		t.Fatalf("got %#v", err)
 	}

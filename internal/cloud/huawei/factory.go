@@ -54,11 +54,11 @@ const (
 // read by its environment credentials provider).
 const (
 	EnvAccessKey     = "HUAWEICLOUD_SDK_AK"
-	EnvSecretKey     = "HUAWEICLOUD_SDK_SK"
-	EnvSecurityToken = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
+	EnvSecretKey     = "HUAWEICLOUD_SDK_SK"             //nolint:gosec // G101: an environment variable's name, not a credential
+	EnvSecurityToken = "HUAWEICLOUD_SDK_SECURITY_TOKEN" //nolint:gosec // G101: an environment variable's name, not a credential
 	EnvDomainID      = "HUAWEICLOUD_SDK_DOMAIN_ID"
 	EnvIdpID         = "HUAWEICLOUD_SDK_IDP_ID"
-	EnvIDTokenFile   = "HUAWEICLOUD_SDK_ID_TOKEN_FILE"
+	EnvIDTokenFile   = "HUAWEICLOUD_SDK_ID_TOKEN_FILE" //nolint:gosec // G101: an environment variable's name, not a credential
 )
 
 func init() { cloud.Register(Factory{}) }

@@ -97,7 +97,7 @@ func TestRedirectIsNoAnswer(t *testing.T) {
 	errDelete := p.Delete(t.Context(), user1)
 	for i, err := range []error{errGet, errCreate, errUpdate, errDelete} {
 		var ce *cloud.Error
-		if !errors.As(err, &ce) || ce.Kind != cloud.ErrTransient || ce.HTTPStatus != http.StatusFound {
+		if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.HTTPStatus != http.StatusFound {
 			t.Errorf("call %d: %v", i, err)
 		}
 	}

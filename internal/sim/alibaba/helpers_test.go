@@ -158,7 +158,13 @@ func withReset(b bool) func(*ims.UpdateLoginProfileRequest) {
 }
 
 // wantServerError asserts err is the SDK's *errors.ServerError with the code and HTTP status.
-func wantServerError(t *testing.T, err error, code string, status int) *sdkerrors.ServerError {
+func wantServerError(t *testing.T, err error, code string, status int) {
+	t.Helper()
+	_ = requireServerError(t, err, code, status)
+}
+
+// requireServerError asserts what wantServerError does and returns the *errors.ServerError for further checks.
+func requireServerError(t *testing.T, err error, code string, status int) *sdkerrors.ServerError {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("got no error, want %s (HTTP %d)", code, status)

@@ -307,11 +307,11 @@ func (s *Server) createLocked(p map[string]string) (map[string]any, *APIError) {
 	if e != nil {
 		return nil, e
 	}
-	mfa, e := boolParam(p, ParamMFABindRequired, false)
+	mfa, e := boolParam(p, ParamMFABindRequired)
 	if e != nil {
 		return nil, e
 	}
-	reset, e := boolParam(p, ParamPasswordResetRequired, false)
+	reset, e := boolParam(p, ParamPasswordResetRequired)
 	if e != nil {
 		return nil, e
 	}
@@ -349,14 +349,14 @@ func (s *Server) updateLocked(p map[string]string) (map[string]any, *APIError) {
 	}
 	var mfa, reset *bool
 	if p[ParamMFABindRequired] != "" {
-		v, e := boolParam(p, ParamMFABindRequired, false)
+		v, e := boolParam(p, ParamMFABindRequired)
 		if e != nil {
 			return nil, e
 		}
 		mfa = &v
 	}
 	if p[ParamPasswordResetRequired] != "" {
-		v, e := boolParam(p, ParamPasswordResetRequired, false)
+		v, e := boolParam(p, ParamPasswordResetRequired)
 		if e != nil {
 			return nil, e
 		}
@@ -411,14 +411,12 @@ func statusParam(p map[string]string, def string) (string, *APIError) {
 	return "", invalidParameter(ParamStatus, "it must be Active or Inactive.")
 }
 
-// boolParam reads a boolean sent as "true" or "false"; def when absent.
-func boolParam(p map[string]string, name string, def bool) (bool, *APIError) {
+// boolParam reads a boolean sent as "true" or "false"; false when absent.
+func boolParam(p map[string]string, name string) (bool, *APIError) {
 	switch strings.ToLower(p[name]) {
-	case "":
-		return def, nil
 	case "true":
 		return true, nil
-	case "false":
+	case "", "false":
 		return false, nil
 	}
 	return false, invalidParameter(name, "it must be true or false.")

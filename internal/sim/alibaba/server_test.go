@@ -188,7 +188,7 @@ func TestServerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			se := wantServerError(t, tt.call(), tt.code, tt.status)
+			se := requireServerError(t, tt.call(), tt.code, tt.status)
 			if tt.code == CodeEntityNotExistUser && se.Message() != "The user does not exist." {
 				t.Errorf("message %q", se.Message())
 			}
@@ -217,7 +217,7 @@ func TestPasswordPolicyClassesThroughSDK(t *testing.T) {
 	c := defaultSDK(t, host)
 	for _, pw := range []string{"Abcdef1!", "abcdefgh123!", "ABCDEFGH123!", "Abcdefghijk!", "Abcdefghij12"} {
 		_, err := c.create(alice, pw)
-		se := wantServerError(t, err, CodePasswordTooWeak, 400)
+		se := requireServerError(t, err, CodePasswordTooWeak, 400)
 		if strings.Contains(se.Message(), pw) {
 			t.Errorf("the error message contains the password: %q", se.Message())
 		}
@@ -280,7 +280,7 @@ func TestWrongSecretIsSignatureDoesNotMatch(t *testing.T) {
 	s.AddUser(alice)
 	c := newSDK(t, host, DefaultAccessKeyID, "not-the-secret")
 	_, err := c.create(alice, strongPassword)
-	se := wantServerError(t, err, CodeSignatureDoesNotMatch, 400)
+	se := requireServerError(t, err, CodeSignatureDoesNotMatch, 400)
 	// The SDK compares the server's string to sign, echoed in the message, with its own: this recommendation
 	// means they are identical, so the simulator canonicalizes the request exactly as the SDK does.
 	if !strings.Contains(se.Recommend(), "InvalidAccessKeySecret") {
@@ -351,7 +351,7 @@ func TestThrottling(t *testing.T) {
 		t.Fatalf("second write: %v", err)
 	}
 	_, err := c.update(alice, withMFA(false))
-	se := wantServerError(t, err, CodeThrottlingUser, 400)
+	se := requireServerError(t, err, CodeThrottlingUser, 400)
 	if se.Message() != "Request was denied due to user flow control." {
 		t.Errorf("message %q", se.Message())
 	}
@@ -440,7 +440,7 @@ func rawCall(t *testing.T, host, method string, params map[string]string, inBody
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
@@ -551,7 +551,7 @@ func TestFaults(t *testing.T) {
 
 	s.InjectFault(Fault{Code: "Custom.Code", HTTPStatus: 429, Message: "custom message", Times: 2})
 	_, err = c.get(alice)
-	if se := wantServerError(t, err, "Custom.Code", 429); se.Message() != "custom message" {
+	if se := requireServerError(t, err, "Custom.Code", 429); se.Message() != "custom message" {
 		t.Errorf("message %q", se.Message())
 	}
 	_, err = c.get(alice)
@@ -838,7 +838,7 @@ func TestListenAndClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

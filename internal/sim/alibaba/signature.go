@@ -18,7 +18,7 @@ package alibaba
 
 import (
 	"crypto/hmac"
-	"crypto/sha1" //nolint:gosec // HMAC-SHA1 is what the Alibaba Cloud RPC signature v1 is made of.
+	"crypto/sha1" // HMAC-SHA1 is what the Alibaba Cloud RPC signature v1 is made of.
 	"encoding/base64"
 	"sort"
 	"strings"

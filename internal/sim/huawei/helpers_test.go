@@ -153,7 +153,14 @@ var requestIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // wantServiceError asserts err is the SDK's *sdkerr.ServiceResponseError with the status and code, and a request
 // id.
-func wantServiceError(t *testing.T, err error, status int, code string) *sdkerr.ServiceResponseError {
+func wantServiceError(t *testing.T, err error, status int, code string) {
+	t.Helper()
+	_ = requireServiceError(t, err, status, code)
+}
+
+// requireServiceError asserts what wantServiceError does and returns the *sdkerr.ServiceResponseError for further
+// checks.
+func requireServiceError(t *testing.T, err error, status int, code string) *sdkerr.ServiceResponseError {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("got no error, want %s (HTTP %d)", code, status)

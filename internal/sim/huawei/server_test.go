@@ -220,7 +220,7 @@ func TestServerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			se := wantServiceError(t, tt.call(), tt.status, tt.code)
+			se := requireServiceError(t, tt.call(), tt.status, tt.code)
 			calls := s.Calls()
 			if last := calls[len(calls)-1]; last.RequestID != se.RequestId || last.Code != tt.code || last.HTTPStatus != tt.status {
 				t.Errorf("last call %+v: want request id %s, %s, HTTP %d", last, se.RequestId, tt.code, tt.status)
@@ -289,7 +289,7 @@ func rawCall(t *testing.T, base, method, path, body string, o rawOptions) rawRes
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	out := rawResponse{status: resp.StatusCode, header: resp.Header}
 	if out.body, err = io.ReadAll(resp.Body); err != nil {
 		t.Fatal(err)
@@ -440,7 +440,7 @@ func TestPasswordPolicyThroughSDK(t *testing.T) {
 	c := defaultSDK(t, base)
 	for _, pw := range []string{"Abcdef1!", "abcdefgh123!", "ABCDEFGH123!", "Abcdefghijk!", "Abcdefghij12"} {
 		_, err := c.create(alice, pw, false)
-		se := wantServiceError(t, err, 400, CodePasswordTooWeak)
+		se := requireServiceError(t, err, 400, CodePasswordTooWeak)
 		if strings.Contains(se.ErrorMessage, pw) {
 			t.Errorf("the error message contains the password: %q", se.ErrorMessage)
 		}
@@ -543,7 +543,7 @@ func TestWrongSecret(t *testing.T) {
 	s.AddUser(alice)
 	c := newSDK(t, base, clientOptions{ak: DefaultAccessKeyID, sk: "not-the-secret", domainID: DefaultDomainID})
 	_, err := c.create(alice, strongPassword, false)
-	se := wantServiceError(t, err, 401, CodeAuthenticationFailed)
+	se := requireServiceError(t, err, 401, CodeAuthenticationFailed)
 	if !strings.Contains(se.ErrorMessage, "verify aksk signature fail") {
 		t.Errorf("message %q", se.ErrorMessage)
 	}
@@ -560,7 +560,7 @@ func TestUnknownAccessKey(t *testing.T) {
 	s, base := startServer(t, Options{AccessKeys: map[string]string{"MYAK": "my-secret"}})
 	s.AddUser(alice)
 	_, err := defaultSDK(t, base).show(alice) // the default pair is not accepted once AccessKeys is set
-	se := wantServiceError(t, err, 401, CodeAuthenticationFailed)
+	se := requireServiceError(t, err, 401, CodeAuthenticationFailed)
 	if !strings.Contains(se.ErrorMessage, "ak:"+DefaultAccessKeyID+",err:ak not exist") {
 		t.Errorf("message %q", se.ErrorMessage)
 	}
@@ -576,7 +576,7 @@ func TestDomainID(t *testing.T) {
 		t.Fatalf("DomainID() = %q", s.DomainID())
 	}
 	_, err := defaultSDK(t, base).show(alice) // X-Domain-Id: DefaultDomainID
-	se := wantServiceError(t, err, 401, CodeAuthenticationFailed)
+	se := requireServiceError(t, err, 401, CodeAuthenticationFailed)
 	if !strings.Contains(se.ErrorMessage, "X-Domain-Id "+DefaultDomainID) {
 		t.Errorf("message %q", se.ErrorMessage)
 	}
@@ -689,7 +689,7 @@ func TestTimestampChecked(t *testing.T) {
 	s.wall = wall.Now
 	_, base := serve(t, s)
 	_, err := defaultSDK(t, base).show(alice)
-	se := wantServiceError(t, err, 401, CodeAuthenticationFailed)
+	se := requireServiceError(t, err, 401, CodeAuthenticationFailed)
 	if !strings.Contains(se.ErrorMessage, "X-Sdk-Date") {
 		t.Errorf("message %q", se.ErrorMessage)
 	}
@@ -725,7 +725,7 @@ func TestThrottling(t *testing.T) {
 		t.Fatalf("second write: %v", err)
 	}
 	_, err := c.update(alice, &model.UpdateLoginProfileReqBody{PasswordResetRequired: ptr(false)})
-	se := wantServiceError(t, err, 429, CodeThrottled)
+	se := requireServiceError(t, err, 429, CodeThrottled)
 	if !strings.HasPrefix(se.ErrorMessage, "The throttling threshold has been reached") || !strings.Contains(se.ErrorMessage, "limit:2") {
 		t.Errorf("message %q", se.ErrorMessage)
 	}
@@ -821,7 +821,7 @@ func TestFaults(t *testing.T) {
 	s.InjectFault(Fault{Code: "Custom.0001", HTTPStatus: 502, Message: "custom message", Times: 2})
 	for range 2 {
 		_, err = c.show(alice)
-		if se := wantServiceError(t, err, 502, "Custom.0001"); se.ErrorMessage != "custom message" {
+		if se := requireServiceError(t, err, 502, "Custom.0001"); se.ErrorMessage != "custom message" {
 			t.Errorf("message %q", se.ErrorMessage)
 		}
 	}
@@ -832,7 +832,7 @@ func TestFaults(t *testing.T) {
 	// A fault with a code and no status takes the code's status; access denied has an encoded message.
 	s.InjectFault(Fault{Action: ActionDeleteLoginProfileV5, Code: CodeAccessDenied, Times: 1})
 	_, err = c.delete(alice)
-	if se := wantServiceError(t, err, 403, CodeAccessDenied); se.EncodedAuthorizationMessage == "" {
+	if se := requireServiceError(t, err, 403, CodeAccessDenied); se.EncodedAuthorizationMessage == "" {
 		t.Error("no encoded_authorization_message")
 	}
 	s.InjectFault(Fault{Code: CodeThrottled, Times: 1})
@@ -917,7 +917,7 @@ func TestRecordedCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := c.show(nobody)
-	se := wantServiceError(t, err, 404, CodeUserNotFound)
+	se := requireServiceError(t, err, 404, CodeUserNotFound)
 	if _, err := c.delete(alice); err != nil {
 		t.Fatal(err)
 	}
@@ -1176,7 +1176,7 @@ func TestListenAndClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
