@@ -63,7 +63,7 @@ helm: ## Build (once, cached in ~/.cache/loginprofile-operator) the helm CLI pin
 HELM = $(shell hack/helm.sh)
 
 .PHONY: test
-test: verify vet build envtest helm ## Run every test: unit, envtest, e2e and the chart's (with -race), after checking generated files.
+test: verify vet lint build envtest helm ## Run every test: unit, envtest, e2e and the chart's (with -race), after checking generated files and lint.
 	KUBEBUILDER_ASSETS="$(ASSETS)" HELM_BIN="$(HELM)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test.sh
 
 .PHONY: test-chart
