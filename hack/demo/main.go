@@ -410,7 +410,7 @@ func (d *demo) metricsHint() string {
 	if !d.metrics {
 		return ""
 	}
-	return "\nThe operator's metrics:\n  curl -s http://" + metricsAddr + "/metrics | grep -E '^(controller_runtime_reconcile_total|workqueue_depth)'\n"
+	return "\nThe operator's metrics:\n  curl -s http://" + metricsAddr + "/metrics | grep -E '^loginprofile_'   # calls by cloud, action and code; LoginProfiles by Ready (docs/operations.md)\n"
 }
 
 // wait runs until interrupted, or until the manager or a simulator exits.
