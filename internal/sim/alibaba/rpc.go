@@ -84,7 +84,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 	params, parseErr := readParams(r)
 	call := Call{Action: params[ParamAction], Params: businessParams(params), Time: received, RequestID: requestID}
 
-	if !s.wait(s.currentLatency()) {
+	if !s.life.Wait(s.currentLatency()) {
 		return // closed meanwhile
 	}
 	fail := func(e *APIError) {
@@ -116,7 +116,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if f, ok := s.takeFault(action); ok {
-		if !s.wait(f.Latency) {
+		if !s.life.Wait(f.Latency) {
 			return
 		}
 		if f.DropConnection {

@@ -18,19 +18,17 @@ package alibaba
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simhttp"
 )
 
 // Defaults of Options.
@@ -194,15 +192,13 @@ type Server struct {
 	nonces     map[string]time.Time
 	nonceQueue []nonceEntry
 
-	lifecycle sync.Mutex
-	httpSrv   *http.Server
-	closed    chan struct{}
-	closeOnce sync.Once
+	life simhttp.Lifecycle
 }
 
 // NewServer returns a server with no users. Serve it with Start or Listen, or mount it as an http.Handler.
 func NewServer(opts Options) *Server {
 	s := &Server{
+		life:       simhttp.Lifecycle{Name: "alibaba simulator"},
 		now:        opts.Now,
 		wall:       time.Now,
 		accessKeys: maps.Clone(opts.AccessKeys),
@@ -212,7 +208,6 @@ func NewServer(opts Options) *Server {
 		policy:     opts.PasswordPolicy,
 		users:      map[string]*user{},
 		nonces:     map[string]time.Time{},
-		closed:     make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -247,52 +242,14 @@ func newLimiter(perSecond, def int) *rate.Limiter {
 func (s *Server) Start() (string, error) { return s.Listen("127.0.0.1:0") }
 
 // Listen listens on addr (host:port) and returns the base URL. A server listens once.
-func (s *Server) Listen(addr string) (string, error) {
-	s.lifecycle.Lock()
-	defer s.lifecycle.Unlock()
-	select {
-	case <-s.closed:
-		return "", errors.New("alibaba simulator: closed")
-	default:
-	}
-	if s.httpSrv != nil {
-		return "", errors.New("alibaba simulator: already listening")
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("alibaba simulator: %w", err)
-	}
-	s.httpSrv = &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0), // log nothing, as promised
-	}
-	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.httpSrv)
-	return "http://" + ln.Addr().String(), nil
-}
+func (s *Server) Listen(addr string) (string, error) { return s.life.Listen(addr, s) }
 
 // Close stops the server at once: it closes the listener and the connections, and ends the injected latencies.
-func (s *Server) Close() error {
-	s.closeOnce.Do(func() { close(s.closed) })
-	s.lifecycle.Lock()
-	defer s.lifecycle.Unlock()
-	if s.httpSrv == nil {
-		return nil
-	}
-	return s.httpSrv.Close()
-}
+func (s *Server) Close() error { return s.life.Close() }
 
 // Shutdown stops the server gracefully: it ends the injected latencies, stops accepting connections and waits for
 // the calls in flight to be answered, or ctx to end.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.closeOnce.Do(func() { close(s.closed) })
-	s.lifecycle.Lock()
-	defer s.lifecycle.Unlock()
-	if s.httpSrv == nil {
-		return nil
-	}
-	return s.httpSrv.Shutdown(ctx)
-}
+func (s *Server) Shutdown(ctx context.Context) error { return s.life.Shutdown(ctx) }
 
 // AddUser creates a RAM user without login profile. Adding an existing user does nothing.
 func (s *Server) AddUser(upn string) {
@@ -545,22 +502,6 @@ func (s *Server) currentLatency() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.latency
-}
-
-// wait waits d; false when the server closed meanwhile. It does not stop when the client gives up: as a real
-// service, the simulator executes a call whose client timed out.
-func (s *Server) wait(d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-s.closed:
-		return false
-	}
 }
 
 // timestamp is now in UTC, to the second, as the service reports dates.

@@ -85,7 +85,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	fields, bodyErr := parseBody(body)
 	call := Call{Action: action, UserID: userID, Params: callParams(fields), Time: received, RequestID: requestID}
 
-	if !s.wait(s.currentLatency()) {
+	if !s.life.Wait(s.currentLatency()) {
 		return // closed meanwhile
 	}
 	fail := func(e *APIError) {
@@ -106,7 +106,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if f, ok := s.takeFault(action); ok {
-		if !s.wait(f.Latency) {
+		if !s.life.Wait(f.Latency) {
 			return
 		}
 		if f.DropConnection {
