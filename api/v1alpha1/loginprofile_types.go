@@ -42,6 +42,18 @@ const (
 	DeletionPolicyOrphan DeletionPolicy = "Orphan"
 )
 
+// ManagementPolicy says whether the operator writes to the cloud.
+// +kubebuilder:validation:Enum=Manage;Observe
+type ManagementPolicy string
+
+const (
+	// ManagementPolicyManage makes the cloud match the spec (the default).
+	ManagementPolicyManage ManagementPolicy = "Manage"
+	// ManagementPolicyObserve only reports the cloud's login profile in status.atProvider: it
+	// never writes to the cloud, deletion included, and needs no password Secret.
+	ManagementPolicyObserve ManagementPolicy = "Observe"
+)
+
 // DefaultProviderConfigName is the ProviderConfig a LoginProfile uses when it names none.
 const DefaultProviderConfigName = "default"
 
@@ -75,6 +87,8 @@ type PasswordSecretReference struct {
 // LoginProfileSpec is the console login a cloud user should have.
 // +kubebuilder:validation:XValidation:rule="has(self.userPrincipalName) != has(self.userId)",message="set exactly one of spec.userPrincipalName (Alibaba Cloud) and spec.userId (Huawei Cloud)"
 // +kubebuilder:validation:XValidation:rule="has(oldSelf.userPrincipalName) == has(self.userPrincipalName) && has(oldSelf.userId) == has(self.userId)",message="the user of a LoginProfile cannot be changed: create another LoginProfile to manage another user"
+// +kubebuilder:validation:XValidation:rule="(has(self.providerConfigRef) ? self.providerConfigRef.name : 'default') == (has(oldSelf.providerConfigRef) ? oldSelf.providerConfigRef.name : 'default')",message="spec.providerConfigRef is immutable: create another LoginProfile to manage a user of another account"
+// +kubebuilder:validation:XValidation:rule="has(self.passwordSecretRef) || (has(self.managementPolicy) && self.managementPolicy == 'Observe')",message="spec.passwordSecretRef is required unless spec.managementPolicy is Observe"
 type LoginProfileSpec struct {
 	// providerConfigRef names the ProviderConfig of the cloud account the user belongs to;
 	// "default" when empty.
@@ -126,9 +140,19 @@ type LoginProfileSpec struct {
 
 	// passwordSecretRef names the Secret key that holds the console password. The password is
 	// sent to the cloud when the profile is created and whenever the Secret's value changes,
-	// never otherwise.
-	// +required
-	PasswordSecretRef PasswordSecretReference `json:"passwordSecretRef"`
+	// never otherwise. It is needed only for those two: disabling the login, changing
+	// mfaBindRequired or passwordResetRequired and deleting work without it. Required unless
+	// managementPolicy is Observe.
+	// +optional
+	PasswordSecretRef *PasswordSecretReference `json:"passwordSecretRef,omitempty"`
+
+	// managementPolicy: Manage (the default) makes the cloud match this spec; Observe never
+	// writes to the cloud, deletion included, needs no password Secret and reports the cloud's
+	// login profile in status.atProvider (for audits, and to look before taking over a profile
+	// managed by another tool).
+	// +kubebuilder:default=Manage
+	// +optional
+	ManagementPolicy ManagementPolicy `json:"managementPolicy,omitempty"`
 
 	// deletionPolicy says what happens to the cloud login profile when this object is deleted:
 	// Delete (the default) deletes it, Orphan leaves it.
@@ -312,10 +336,31 @@ func (lp *LoginProfile) ProviderConfigName() string {
 	return lp.Spec.ProviderConfigRef.Name
 }
 
+// PasswordSecretName is the name of the password Secret, "" when the spec names none.
+func (lp *LoginProfile) PasswordSecretName() string {
+	if lp.Spec.PasswordSecretRef == nil {
+		return ""
+	}
+	return lp.Spec.PasswordSecretRef.Name
+}
+
 // PasswordKey is the Secret key the password is read from.
 func (lp *LoginProfile) PasswordKey() string {
-	if lp.Spec.PasswordSecretRef.Key == "" {
+	if lp.Spec.PasswordSecretRef == nil || lp.Spec.PasswordSecretRef.Key == "" {
 		return DefaultPasswordKey
 	}
 	return lp.Spec.PasswordSecretRef.Key
+}
+
+// Observed reports whether the operator only observes this LoginProfile's cloud profile.
+func (lp *LoginProfile) Observed() bool {
+	return lp.Spec.ManagementPolicy == ManagementPolicyObserve
+}
+
+// User is the user field as written: spec.userPrincipalName or spec.userId.
+func (lp *LoginProfile) User() string {
+	if lp.Spec.UserPrincipalName != "" {
+		return lp.Spec.UserPrincipalName
+	}
+	return lp.Spec.UserID
 }

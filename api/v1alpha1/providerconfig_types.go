@@ -131,6 +131,35 @@ type RateLimit struct {
 	WritesPerSecond *int32 `json:"writesPerSecond,omitempty"`
 }
 
+// NamespaceSelection says which namespaces may use a ProviderConfig: those named and those whose
+// labels match the selector.
+// +kubebuilder:validation:XValidation:rule="has(self.names) || has(self.selector)",message="allowedNamespaces: set names, selector or both (to allow every namespace, leave allowedNamespaces out)"
+type NamespaceSelection struct {
+	// names of the namespaces allowed.
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.all(n, !format.dns1123Label().validate(n).hasValue())",message="allowedNamespaces.names: each entry must be a namespace name (lower-case letters, digits and '-', at most 63 characters)"
+	// +listType=set
+	// +optional
+	Names []string `json:"names,omitempty"`
+
+	// selector over the labels of Namespaces; a namespace it matches is allowed, as are those in
+	// names. An empty selector ({}) matches every namespace.
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="allowedNamespaces.selector.matchExpressions: operator must be one of In, NotIn, Exists and DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, (e.operator in ['In', 'NotIn']) == (has(e.values) && size(e.values) > 0))",message="allowedNamespaces.selector.matchExpressions: In and NotIn need values, Exists and DoesNotExist take none"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !format.qualifiedName().validate(e.key).hasValue())",message="allowedNamespaces.selector.matchExpressions: each key must be a label key such as tenant or example.com/tenant"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchLabels) || self.matchLabels.all(k, !format.qualifiedName().validate(k).hasValue() && !format.labelValue().validate(self.matchLabels[k]).hasValue())",message="allowedNamespaces.selector.matchLabels: each key must be a label key and each value a label value (at most 63 letters, digits, '-', '_' or '.')"
+	// +optional
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+}
+
+// UserPattern is a glob over the user field of a LoginProfile as written (spec.userPrincipalName
+// or spec.userId): * matches any run of characters, ? any one character; nothing else is special.
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=128
+// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9@._*?-]+$')",message="a user pattern may hold letters, digits, '@', '.', '_', '-' and the wildcards '*' (any run of characters) and '?' (one character)"
+type UserPattern string
+
 // ProviderConfigSpec says how to reach one cloud account.
 // +kubebuilder:validation:XValidation:rule="has(self.alibaba) != has(self.huawei)",message="exactly one of spec.alibaba and spec.huawei must be set: it names the cloud this ProviderConfig connects to"
 type ProviderConfigSpec struct {
@@ -149,6 +178,27 @@ type ProviderConfigSpec struct {
 	// rateLimit caps the API calls the operator makes to the account; by default the cloud's quotas.
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
+
+	// allowedNamespaces are the namespaces whose LoginProfiles may use this ProviderConfig. When it
+	// is absent, every namespace may. A LoginProfile of another namespace is refused (Ready False,
+	// reason Forbidden) before any cloud call.
+	// +optional
+	AllowedNamespaces *NamespaceSelection `json:"allowedNamespaces,omitempty"`
+
+	// allowedUsers are globs over the user field of a LoginProfile as written (userPrincipalName or
+	// userId): only users that match one may be managed. When it is absent, every user may.
+	// +kubebuilder:validation:MaxItems=256
+	// +listType=set
+	// +optional
+	AllowedUsers []UserPattern `json:"allowedUsers,omitempty"`
+
+	// protectedUsers are globs of users that are never touched through this ProviderConfig,
+	// whatever allowedNamespaces and allowedUsers allow: an account's administrators, break-glass
+	// users.
+	// +kubebuilder:validation:MaxItems=256
+	// +listType=set
+	// +optional
+	ProtectedUsers []UserPattern `json:"protectedUsers,omitempty"`
 }
 
 // ProviderConfigStatus is the observed state of a ProviderConfig.
