@@ -343,7 +343,7 @@ func readSamples(g Gomega, path string) []sample {
 	}
 	var out []sample
 	for _, obj := range profiles {
-		sec, ok := secrets[obj.Namespace+"/"+obj.Spec.PasswordSecretRef.Name]
+		sec, ok := secrets[obj.Namespace+"/"+obj.PasswordSecretName()]
 		g.Expect(ok).To(BeTrue(), "the Secret of sample %s is not in %s", obj.Name, path)
 		pw, ok := sec.StringData[obj.PasswordKey()]
 		if !ok {

@@ -178,7 +178,7 @@ func loginProfile(name string, mutate func(*v1alpha1.LoginProfileSpec)) *v1alpha
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "cel"},
 		Spec: v1alpha1.LoginProfileSpec{
 			UserPrincipalName: name + "@example.onaliyun.com",
-			PasswordSecretRef: v1alpha1.PasswordSecretReference{Name: name + "-console"},
+			PasswordSecretRef: &v1alpha1.PasswordSecretReference{Name: name + "-console"},
 		},
 	}
 	if mutate != nil {

@@ -49,6 +49,7 @@ const (
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles/finalizers,verbs=update
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=providerconfigs,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // SetupWithManager registers the controller, its field indexes and its watches:
@@ -56,13 +57,25 @@ const (
 //     controller's own status writes do not wake it up;
 //   - ProviderConfigs, to bring back the LoginProfiles that use one when it appears or changes;
 //   - Secrets, metadata only (no Secret content is cached), to react at once to a password
-//     Secret or a credentials Secret being created or changed.
+//     Secret or a credentials Secret being created or changed;
+//   - LoginProfiles again, to bring back the other LoginProfiles of the same cloud user when one
+//     goes, changes its management policy or starts being deleted: ownership may pass on;
+//   - Namespaces, metadata only, when their labels change: a ProviderConfig's allowedNamespaces
+//     selector may now allow or refuse the LoginProfiles there.
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options) error {
 	idx := mgr.GetFieldIndexer()
 	if err := idx.IndexField(ctx, &v1alpha1.LoginProfile{}, IndexPasswordSecret, func(o client.Object) []string {
-		return []string{o.(*v1alpha1.LoginProfile).Spec.PasswordSecretRef.Name}
+		if name := o.(*v1alpha1.LoginProfile).PasswordSecretName(); name != "" {
+			return []string{name}
+		}
+		return nil
 	}); err != nil {
 		return fmt.Errorf("indexing %s: %w", IndexPasswordSecret, err)
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.LoginProfile{}, IndexUser, func(o client.Object) []string {
+		return []string{userKey(o.(*v1alpha1.LoginProfile))}
+	}); err != nil {
+		return fmt.Errorf("indexing %s: %w", IndexUser, err)
 	}
 	if err := idx.IndexField(ctx, &v1alpha1.LoginProfile{}, IndexProviderConfig, func(o client.Object) []string {
 		return []string{o.(*v1alpha1.LoginProfile).ProviderConfigName()}
@@ -86,6 +99,10 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opt
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+		Watches(&v1alpha1.LoginProfile{}, handler.EnqueueRequestsFromMapFunc(r.contenders),
+			builder.WithPredicates(ownershipChanged())).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfNamespace),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		WithOptions(opts).
 		Complete(r)
 }
@@ -100,6 +117,60 @@ func deletionStarted() predicate.Predicate {
 		DeleteFunc:  func(event.DeleteEvent) bool { return false },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
+}
+
+// ownershipChanged passes the LoginProfile events after which another LoginProfile of the same
+// user may own it: deletion, and a spec change (the management policy).
+func ownershipChanged() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() ||
+				e.ObjectOld.GetDeletionTimestamp().IsZero() != e.ObjectNew.GetDeletionTimestamp().IsZero()
+		},
+		DeleteFunc:  func(event.DeleteEvent) bool { return true },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+}
+
+// contenders maps a LoginProfile to the other LoginProfiles of the same ProviderConfig and user.
+func (r *Reconciler) contenders(ctx context.Context, o client.Object) []reconcile.Request {
+	lp, ok := o.(*v1alpha1.LoginProfile)
+	if !ok {
+		return nil
+	}
+	var out []reconcile.Request
+	for _, req := range r.profilesMatching(ctx, client.MatchingFields{IndexUser: userKey(lp)}) {
+		if req.Namespace != lp.Namespace || req.Name != lp.Name {
+			out = append(out, req)
+		}
+	}
+	return out
+}
+
+// profilesOfNamespace maps a Namespace whose labels changed to its LoginProfiles, and to the
+// contenders of each, whose owner may change with them.
+func (r *Reconciler) profilesOfNamespace(ctx context.Context, o client.Object) []reconcile.Request {
+	var list v1alpha1.LoginProfileList
+	if err := r.List(ctx, &list, client.InNamespace(o.GetName())); err != nil {
+		logf.FromContext(ctx).Error(err, "Listing LoginProfiles for a Namespace event")
+		return nil
+	}
+	seen := map[types.NamespacedName]bool{}
+	var out []reconcile.Request
+	add := func(reqs ...reconcile.Request) {
+		for _, req := range reqs {
+			if !seen[req.NamespacedName] {
+				seen[req.NamespacedName] = true
+				out = append(out, req)
+			}
+		}
+	}
+	for i := range list.Items {
+		add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		add(r.contenders(ctx, &list.Items[i])...)
+	}
+	return out
 }
 
 func (r *Reconciler) profilesOfProviderConfig(ctx context.Context, o client.Object) []reconcile.Request {

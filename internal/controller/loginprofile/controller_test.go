@@ -128,7 +128,7 @@ func (f *fixture) create(mods ...func(*v1alpha1.LoginProfile)) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: f.ns, Name: f.name},
 		Spec: v1alpha1.LoginProfileSpec{
 			ProviderConfigRef: &v1alpha1.ProviderConfigReference{Name: f.pc},
-			PasswordSecretRef: v1alpha1.PasswordSecretReference{Name: f.secret},
+			PasswordSecretRef: &v1alpha1.PasswordSecretReference{Name: f.secret},
 		},
 	}
 	f.c.setUser(&lp.Spec, f.user)
@@ -911,7 +911,7 @@ func TestInvalidManifestsAreRefusedWithClearMessages(t *testing.T) {
 			ObjectMeta: metav1.ObjectMeta{Namespace: nsWatch, Name: fmt.Sprintf("bad-%d", seq.Add(1))},
 			Spec: v1alpha1.LoginProfileSpec{
 				UserPrincipalName: "x@example.onaliyun.com",
-				PasswordSecretRef: v1alpha1.PasswordSecretReference{Name: "s"},
+				PasswordSecretRef: &v1alpha1.PasswordSecretReference{Name: "s"},
 			},
 		}
 	}

@@ -137,7 +137,25 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *state) error {
 
 func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result, error) {
 	lp := s.lp
-	provider, factory, res, err := r.provider(ctx, lp)
+	pc, res, err := r.providerConfig(ctx, lp)
+	if pc == nil {
+		return res, err
+	}
+	// The rules that keep a LoginProfile out of a user come first: before the password Secret is
+	// read and before any cloud call.
+	ref, err := r.admit(ctx, lp, pc)
+	if err != nil {
+		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, err.Error())
+		return ctrl.Result{}, err
+	}
+	if ref != nil {
+		r.refused(lp, ref)
+		// The ProviderConfig, Namespace and LoginProfile watches bring it back when a rule or the
+		// owner changes; the poll is only a safety net.
+		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	}
+	r.tookOver(lp, pc.Name)
+	provider, factory, res, err := r.provider(ctx, lp, pc)
 	if provider == nil {
 		return res, err
 	}
@@ -147,6 +165,9 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
 	caps := factory.Capabilities()
+	if lp.Observed() {
+		return r.observe(ctx, s, provider, user, caps)
+	}
 	if why := unsupported(&lp.Spec, caps, factory.Name()); why != "" {
 		// Nothing is written to the cloud until the spec changes (the generation watch brings the
 		// object back then).
@@ -156,24 +177,74 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	if wantsNoProfile(&lp.Spec, caps) {
 		return r.ensureNoProfile(ctx, lp, provider, user)
 	}
+	// The Secret is needed only to create the profile or to change its password: an unusable
+	// one (missing, or holding a password the cloud refused) does not stop the rest.
 	sec, err := r.passwordSecret(ctx, lp)
-	if err != nil {
+	if err != nil && !errors.Is(err, errPasswordSecret) {
 		return r.secretError(lp, err)
 	}
-	if refusedAlready(lp, sec) {
-		// The cloud refused this very password for this very spec: wait for either to change,
-		// however many events (or manager restarts) bring the object back meanwhile.
-		return ctrl.Result{}, nil
+	var pw passwordAvailability
+	switch {
+	case sec == nil:
+		pw.missing = err
+	case refusedAlready(lp, sec):
+		// The cloud refused this very password for this very spec: it is not sent again until
+		// either changes, however many events (or manager restarts) bring the object back.
+		pw.refused = true
 	}
 
 	obs, err := provider.Get(ctx, user)
 	if errors.Is(err, cloud.ErrProfileNotFound) {
+		switch {
+		case pw.missing != nil:
+			return r.secretError(lp, pw.missing)
+		case pw.refused:
+			lp.Status.AtProvider = nil
+			return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		}
 		return r.create(ctx, s, provider, user, sec, caps)
 	}
 	if err != nil {
 		return r.cloudError(ctx, lp, "observing", err)
 	}
-	return r.update(ctx, s, provider, obs, sec, caps)
+	return r.update(ctx, s, provider, obs, sec, pw, caps)
+}
+
+// passwordAvailability says why the Secret's password cannot be sent in this reconcile, if it
+// cannot.
+type passwordAvailability struct {
+	// missing is the error when the Secret or its key does not exist.
+	missing error
+	// refused: the cloud refused the Secret's current password for the current spec.
+	refused bool
+}
+
+func (a passwordAvailability) usable() bool { return a.missing == nil && !a.refused }
+
+// observe reports the cloud's login profile without changing anything (managementPolicy Observe).
+func (r *Reconciler) observe(ctx context.Context, s *state, provider cloud.Provider, user string, caps cloud.Capabilities) (ctrl.Result, error) {
+	lp := s.lp
+	obs, err := provider.Get(ctx, user)
+	if errors.Is(err, cloud.ErrProfileNotFound) {
+		lp.Status.AtProvider = nil
+		setReady(lp, metav1.ConditionFalse, ReasonProfileNotFound, fmt.Sprintf(
+			"User %s has no console login profile (managementPolicy Observe: the operator does not create one). "+
+				"Set managementPolicy to Manage to create it from the password Secret", user))
+		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	}
+	if err != nil {
+		return r.cloudError(ctx, lp, "observing", err)
+	}
+	lp.Status.AtProvider = observation(&lp.Spec, obs)
+	msg := fmt.Sprintf("Observed the console login profile of %s (managementPolicy Observe: nothing is written to the cloud)", user)
+	if p := diff(&lp.Spec, obs, nil, false, caps); len(p.fields) > 0 {
+		msg += fmt.Sprintf(". With managementPolicy Manage the operator would change: %s", strings.Join(p.fields, ", "))
+	} else {
+		msg += ". It matches the spec"
+	}
+	setReady(lp, metav1.ConditionTrue, ReasonObserved, msg)
+	r.throttle.reset(client.ObjectKeyFromObject(lp))
+	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
 }
 
 // ensureNoProfile makes sure the user has no login profile: how a cloud whose profiles have no
@@ -227,7 +298,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 		if gerr != nil {
 			return r.cloudError(ctx, lp, "observing", gerr)
 		}
-		return r.update(ctx, s, provider, obs, sec, caps)
+		return r.update(ctx, s, provider, obs, sec, passwordAvailability{}, caps)
 	}
 	if err != nil {
 		r.clearPendingUnlessUncertain(lp, err)
@@ -247,20 +318,26 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	return r.available(lp, user), nil
 }
 
-func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provider, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) (ctrl.Result, error) {
+func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provider, obs *cloud.LoginProfile, sec *secretState, pw passwordAvailability, caps cloud.Capabilities) (ctrl.Result, error) {
 	lp := s.lp
-	if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
-		return r.secretError(lp, err)
+	// A profile the operator finds before it ever applied a password to it: created by another
+	// tool, by hand, or by a LoginProfile that owned the user before this one.
+	adopted := lp.Status.AtProvider == nil && (lp.Status.Password == nil ||
+		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
+	if sec != nil {
+		if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
+			return r.secretError(lp, err)
+		}
 	}
-	p := diff(&lp.Spec, obs, lp.Status.Password, sec.changed, caps)
+	p := diff(&lp.Spec, obs, lp.Status.Password, pw.usable() && sec.changed, caps)
 	specUnchanged := s.inSync
 	var digest string
 	if p.rotatePassword {
-		pw, err := r.loadPassword(ctx, lp, sec)
+		value, err := r.loadPassword(ctx, lp, sec)
 		if err != nil {
 			return r.secretError(lp, err)
 		}
-		if digest, err = password.Digest(pw.Reveal()); err != nil {
+		if digest, err = password.Digest(value.Reveal()); err != nil {
 			return ctrl.Result{}, err
 		}
 		// As on create: record the intent first, with the profile's updateDate, so that an
@@ -275,13 +352,18 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		if err := r.patchStatus(ctx, s); err != nil {
 			return ctrl.Result{}, err
 		}
-		p.update.Password = &pw
+		p.update.Password = &value
 	}
 	if !p.update.IsEmpty() {
 		updated, err := provider.Update(ctx, p.update)
 		if err != nil {
 			r.clearPendingUnlessUncertain(lp, err)
 			r.recordRefused(lp, sec, err)
+			if p.rotatePassword && errors.Is(err, cloud.ErrInvalidPassword) {
+				// The cloud refused the whole update for its password: the other changes (a
+				// leaver's status Inactive above all) must not wait for a better password.
+				return r.updateWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged, err)
+			}
 			return r.cloudError(ctx, lp, "updating", err)
 		}
 		if updated.LastLoginTime.IsZero() {
@@ -290,13 +372,61 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		obs = updated
 		r.announceUpdate(lp, p, specUnchanged)
 	}
-	if p.rotatePassword {
+	switch {
+	case p.rotatePassword:
 		r.recordApplied(lp, sec, digest)
-	} else {
+	case pw.usable():
 		r.recordChecked(lp, sec)
 	}
 	lp.Status.AtProvider = observation(&lp.Spec, obs)
+	if adopted {
+		r.announceAdoption(lp, obs.User, p.rotatePassword, pw)
+	}
+	switch {
+	case pw.refused:
+		// The refusal, said by the Ready condition of this generation, still stands.
+		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	case pw.missing != nil && !(caps.Status && desiredStatus(&lp.Spec) == cloud.StatusInactive):
+		return r.secretError(lp, pw.missing)
+	}
 	return r.available(lp, obs.User), nil
+}
+
+// updateWithoutPassword sends the changes of an update whose password the cloud refused (refusal)
+// on their own, and reports the refusal.
+func (r *Reconciler) updateWithoutPassword(ctx context.Context, lp *v1alpha1.LoginProfile, provider cloud.Provider, obs *cloud.LoginProfile,
+	caps cloud.Capabilities, specUnchanged bool, refusal error) (ctrl.Result, error) {
+	p := diff(&lp.Spec, obs, lp.Status.Password, false, caps)
+	if !p.update.IsEmpty() {
+		updated, err := provider.Update(ctx, p.update)
+		if err != nil {
+			return r.cloudError(ctx, lp, "updating", err)
+		}
+		if updated.LastLoginTime.IsZero() {
+			updated.LastLoginTime = obs.LastLoginTime
+		}
+		obs = updated
+		r.announceUpdate(lp, p, specUnchanged)
+	}
+	lp.Status.AtProvider = observation(&lp.Spec, obs)
+	return r.cloudError(ctx, lp, "updating", refusal)
+}
+
+// announceAdoption emits the Adopted Event: whether the Secret's password was applied, and why not.
+func (r *Reconciler) announceAdoption(lp *v1alpha1.LoginProfile, user string, applied bool, pw passwordAvailability) {
+	var outcome string
+	switch {
+	case applied:
+		outcome = fmt.Sprintf("applied the password from Secret %s (key %s)", lp.PasswordSecretName(), lp.PasswordKey())
+	case pw.missing != nil:
+		outcome = "its password was not changed: the password Secret is missing; it is applied when the Secret exists"
+	case pw.refused:
+		outcome = "its password was not changed: the cloud refused the password in the Secret"
+	default:
+		outcome = "its password was not changed"
+	}
+	r.event(lp, corev1.EventTypeNormal, EventAdopted, "Adopt",
+		"Adopted the existing console login profile of %s; %s", user, outcome)
 }
 
 func (r *Reconciler) announceUpdate(lp *v1alpha1.LoginProfile, p plan, specUnchanged bool) {
@@ -308,7 +438,7 @@ func (r *Reconciler) announceUpdate(lp *v1alpha1.LoginProfile, p plan, specUncha
 	}
 	if p.rotatePassword {
 		r.event(lp, corev1.EventTypeNormal, EventPasswordRotated, "RotatePassword",
-			"Applied the new password from Secret %s (key %s)", lp.Spec.PasswordSecretRef.Name, lp.PasswordKey())
+			"Applied the new password from Secret %s (key %s)", lp.PasswordSecretName(), lp.PasswordKey())
 	}
 	switch {
 	case len(others) == 0:
@@ -333,23 +463,16 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result
 	if !controllerutil.ContainsFinalizer(lp, Finalizer) {
 		return ctrl.Result{}, nil
 	}
-	if lp.Spec.DeletionPolicy == v1alpha1.DeletionPolicyOrphan {
+	switch {
+	case lp.Observed():
+		r.event(lp, corev1.EventTypeNormal, EventReleased, "Release",
+			"Left the cloud login profile as it is: managementPolicy Observe never writes to the cloud")
+	case lp.Spec.DeletionPolicy == v1alpha1.DeletionPolicyOrphan:
 		r.event(lp, corev1.EventTypeNormal, EventOrphaned, "Orphan",
 			"Left the cloud login profile in place (deletionPolicy Orphan)")
-	} else {
-		provider, factory, res, err := r.provider(ctx, lp)
-		if provider == nil {
-			if c := readyCondition(lp); c != nil {
-				c.Message += ". To delete this object without touching the cloud, set spec.deletionPolicy to Orphan"
-			}
+	default:
+		if res, err, done := r.deleteProfile(ctx, lp); !done {
 			return res, err
-		}
-		user, err := factory.UserOf(&lp.Spec)
-		if err == nil {
-			if err := provider.Delete(ctx, user); err != nil {
-				return r.cloudError(ctx, lp, "deleting", err)
-			}
-			r.event(lp, corev1.EventTypeNormal, EventDeleted, "Delete", "Deleted the console login profile of %s", user)
 		}
 	}
 	before := lp.DeepCopy()
@@ -362,9 +485,50 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result
 	return ctrl.Result{}, nil
 }
 
-// provider resolves the ProviderConfig and its cloud Provider. When it returns a nil Provider, the
-// Ready condition says why and the result and error are the reconcile's outcome.
-func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile) (cloud.Provider, cloud.Factory, ctrl.Result, error) {
+// deleteProfile deletes the cloud login profile of a LoginProfile being deleted with
+// deletionPolicy Delete, unless the tenancy or ownership rules keep the object out of its user:
+// then it touches nothing. done reports whether the finalizer may go.
+func (r *Reconciler) deleteProfile(ctx context.Context, lp *v1alpha1.LoginProfile) (ctrl.Result, error, bool) {
+	orphanHint := func() {
+		if c := readyCondition(lp); c != nil {
+			c.Message += ". To delete this object without touching the cloud, set spec.deletionPolicy to Orphan"
+		}
+	}
+	pc, res, err := r.providerConfig(ctx, lp)
+	if pc == nil {
+		orphanHint()
+		return res, err, false
+	}
+	ref, err := r.admit(ctx, lp, pc)
+	if err != nil {
+		return ctrl.Result{}, err, false
+	}
+	if ref != nil {
+		r.event(lp, corev1.EventTypeNormal, EventReleased, "Release",
+			"Deleted without touching the cloud (%s): %s", ref.reason, ref.message)
+		return ctrl.Result{}, nil, true
+	}
+	provider, factory, res, err := r.provider(ctx, lp, pc)
+	if provider == nil {
+		orphanHint()
+		return res, err, false
+	}
+	user, err := factory.UserOf(&lp.Spec)
+	if err != nil {
+		// The spec names no user of this cloud: there is nothing of ours to delete.
+		return ctrl.Result{}, nil, true
+	}
+	if err := provider.Delete(ctx, user); err != nil {
+		res, err := r.cloudError(ctx, lp, "deleting", err)
+		return res, err, false
+	}
+	r.event(lp, corev1.EventTypeNormal, EventDeleted, "Delete", "Deleted the console login profile of %s", user)
+	return ctrl.Result{}, nil, true
+}
+
+// providerConfig reads the ProviderConfig the LoginProfile names. When it returns nil, the Ready
+// condition says why and the result and error are the reconcile's outcome.
+func (r *Reconciler) providerConfig(ctx context.Context, lp *v1alpha1.LoginProfile) (*v1alpha1.ProviderConfig, ctrl.Result, error) {
 	name := lp.ProviderConfigName()
 	pc := &v1alpha1.ProviderConfig{}
 	if err := r.Get(ctx, types.NamespacedName{Name: name}, pc); err != nil {
@@ -372,10 +536,17 @@ func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile) (c
 			setReady(lp, metav1.ConditionFalse, ReasonProviderConfigNotFound,
 				fmt.Sprintf("ProviderConfig %q not found: create it, or name an existing one in spec.providerConfigRef.name", name))
 			// The ProviderConfig watch brings the object back when it appears.
-			return nil, nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+			return nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
 		}
-		return nil, nil, ctrl.Result{}, fmt.Errorf("reading ProviderConfig %s: %w", name, err)
+		return nil, ctrl.Result{}, fmt.Errorf("reading ProviderConfig %s: %w", name, err)
 	}
+	return pc, ctrl.Result{}, nil
+}
+
+// provider returns the cloud Provider of pc. When it returns a nil Provider, the Ready condition
+// says why and the result and error are the reconcile's outcome.
+func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile, pc *v1alpha1.ProviderConfig) (cloud.Provider, cloud.Factory, ctrl.Result, error) {
+	name := pc.Name
 	p, f, err := r.Clients.For(ctx, pc)
 	if err != nil {
 		if errors.Is(err, cloud.ErrCredentials) || errors.Is(err, cloud.ErrInvalidConfig) {
@@ -411,8 +582,10 @@ func (r *Reconciler) cloudError(ctx context.Context, lp *v1alpha1.LoginProfile, 
 	case errors.Is(err, cloud.ErrInvalidPassword):
 		setReady(lp, metav1.ConditionFalse, ReasonInvalidPassword,
 			fmt.Sprintf("The cloud refused the password in Secret %q (key %q): %s. Put a password that meets the account's password policy in the Secret",
-				lp.Spec.PasswordSecretRef.Name, lp.PasswordKey(), summary))
-		return ctrl.Result{}, reconcile.TerminalError(err)
+				lp.PasswordSecretName(), lp.PasswordKey(), summary))
+		// Not sent again until the Secret or the spec changes (refusedAlready); the poll goes on,
+		// to correct drift of everything else.
+		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
 	case cloud.IsInvalidInput(err):
 		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, fmt.Sprintf("The cloud refused the request: %s. Correct the spec", summary))
 		return ctrl.Result{}, reconcile.TerminalError(err)

@@ -50,7 +50,10 @@ type secretState struct {
 // its resourceVersion is not the one last checked: in steady state it costs one read of the
 // manager's metadata cache and nothing else.
 func (r *Reconciler) passwordSecret(ctx context.Context, lp *v1alpha1.LoginProfile) (*secretState, error) {
-	sec := &secretState{name: lp.Spec.PasswordSecretRef.Name, key: lp.PasswordKey()}
+	sec := &secretState{name: lp.PasswordSecretName(), key: lp.PasswordKey()}
+	if sec.name == "" {
+		return nil, fmt.Errorf("%w: spec.passwordSecretRef names no Secret", errPasswordSecret)
+	}
 	meta := &metav1.PartialObjectMetadata{}
 	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
 	if err := r.Get(ctx, types.NamespacedName{Namespace: lp.Namespace, Name: sec.name}, meta); err != nil {
@@ -193,7 +196,7 @@ func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfi
 
 // recordRefused remembers which Secret version holds a password the cloud refused.
 func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, err error) {
-	if !errors.Is(err, cloud.ErrInvalidPassword) {
+	if sec == nil || !errors.Is(err, cloud.ErrInvalidPassword) {
 		return
 	}
 	if lp.Status.Password == nil {

@@ -50,6 +50,15 @@ const (
 	ReasonAccessDenied = "AccessDenied"
 	// ReasonThrottled: the cloud account's API quota is exhausted; the operator retries with backoff.
 	ReasonThrottled = "Throttled"
+	// ReasonForbidden: a tenancy rule of the ProviderConfig (allowedNamespaces, allowedUsers,
+	// protectedUsers) does not allow this LoginProfile; it makes no cloud call.
+	ReasonForbidden = "Forbidden"
+	// ReasonConflict: an older LoginProfile manages the same cloud user; this one makes no cloud call.
+	ReasonConflict = "Conflict"
+	// ReasonObserved: managementPolicy Observe, and the login profile was observed.
+	ReasonObserved = "Observed"
+	// ReasonProfileNotFound: managementPolicy Observe, and the user has no login profile.
+	ReasonProfileNotFound = "ProfileNotFound"
 	// ReasonReconcileError: any other failure; the operator retries with backoff.
 	ReasonReconcileError = "ReconcileError"
 	// ReasonDeleting: the object is being deleted and the cloud profile is being removed.
@@ -66,6 +75,13 @@ const (
 	EventDisabled        = "Disabled"
 	EventOrphaned        = "Orphaned"
 	EventReconcileFailed = "ReconcileFailed"
+	// EventAdopted: a login profile that existed before the operator created one is now managed.
+	EventAdopted = "Adopted"
+	// EventTookOver: the LoginProfile now owns a cloud user another one owned.
+	EventTookOver = "TookOver"
+	// EventReleased: the finalizer was removed without a cloud call (Observe, Forbidden, Conflict).
+	EventReleased = "Released"
+	// Forbidden and Conflict refusals are announced with their Ready reason as Event reason.
 )
 
 // stalledReasons need a person to act: nothing changes until the spec, a Secret or the cloud does.
@@ -78,6 +94,9 @@ var stalledReasons = map[string]bool{
 	ReasonUnsupported:           true,
 	ReasonAccessDenied:          true,
 	ReasonProviderConfigInvalid: true,
+	ReasonForbidden:             true,
+	ReasonConflict:              true,
+	ReasonProfileNotFound:       true,
 }
 
 // setReady sets the Ready condition and, following kstatus' conventions, Stalled or Reconciling:

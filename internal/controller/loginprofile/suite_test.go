@@ -58,8 +58,11 @@ import (
 // namespace nsPoll: drift, steady state, throttling. The "watch" manager polls once an hour and
 // serves nsWatch: whatever it does promptly there, it did because a watch fired.
 const (
-	nsPoll         = "poll"
-	nsWatch        = "watch"
+	nsPoll  = "poll"
+	nsWatch = "watch"
+	// nsTeamA and nsTeamB are two tenants' namespaces, served by the watch manager.
+	nsTeamA        = "team-a"
+	nsTeamB        = "team-b"
 	nsSystem       = "loginprofile-system"
 	fastPoll       = time.Second
 	slowPoll       = time.Hour
@@ -149,6 +152,8 @@ func run(m *testing.M) int {
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsSystem}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsPoll}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsWatch}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsTeamA}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: nsTeamB}},
 	}
 	for _, c := range clouds {
 		fixtures = append(fixtures, c.credentials,
@@ -168,7 +173,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	watchMgr, err := startManager(ctx, cfg, "watch", slowPoll, false, nsWatch)
+	watchMgr, err := startManager(ctx, cfg, "watch", slowPoll, false, nsWatch, nsTeamA, nsTeamB)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -194,15 +199,17 @@ func run(m *testing.M) int {
 	return code
 }
 
-func startManager(ctx context.Context, cfg *rest.Config, name string, poll time.Duration, withProviderConfigs bool, ns string) (ctrl.Manager, error) {
+func startManager(ctx context.Context, cfg *rest.Config, name string, poll time.Duration, withProviderConfigs bool, namespaces ...string) (ctrl.Manager, error) {
+	served := map[string]cache.Config{nsSystem: {}}
+	for _, ns := range namespaces {
+		served[ns] = cache.Config{}
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
-		Cache: cache.Options{DefaultNamespaces: map[string]cache.Config{
-			ns: {}, nsSystem: {},
-		}},
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+		Cache:                  cache.Options{DefaultNamespaces: served},
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 	})
 	if err != nil {
 		return nil, err
