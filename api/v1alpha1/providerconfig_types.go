@@ -143,14 +143,71 @@ type NamespaceSelection struct {
 	// +optional
 	Names []string `json:"names,omitempty"`
 
-	// selector over the labels of Namespaces; a namespace it matches is allowed, as are those in
+	// selector over the labels of Namespaces, with the fields of a Kubernetes label selector
+	// (matchLabels, matchExpressions, ANDed); a namespace it matches is allowed, as are those in
 	// names. An empty selector ({}) matches every namespace.
-	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="allowedNamespaces.selector.matchExpressions: operator must be one of In, NotIn, Exists and DoesNotExist"
-	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, (e.operator in ['In', 'NotIn']) == (has(e.values) && size(e.values) > 0))",message="allowedNamespaces.selector.matchExpressions: In and NotIn need values, Exists and DoesNotExist take none"
-	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !format.qualifiedName().validate(e.key).hasValue())",message="allowedNamespaces.selector.matchExpressions: each key must be a label key such as tenant or example.com/tenant"
-	// +kubebuilder:validation:XValidation:rule="!has(self.matchLabels) || self.matchLabels.all(k, !format.qualifiedName().validate(k).hasValue() && !format.labelValue().validate(self.matchLabels[k]).hasValue())",message="allowedNamespaces.selector.matchLabels: each key must be a label key and each value a label value (at most 63 letters, digits, '-', '_' or '.')"
 	// +optional
-	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+	Selector *NamespaceLabelSelector `json:"selector,omitempty"`
+}
+
+// NamespaceLabelSelector is a metav1.LabelSelector over Namespace labels, with bounds the API
+// server needs to check it cheaply and messages a person can read.
+type NamespaceLabelSelector struct {
+	// matchLabels: each key must have exactly this value.
+	// +kubebuilder:validation:MaxProperties=32
+	// +kubebuilder:validation:XValidation:rule="self.all(k, !format.qualifiedName().validate(k).hasValue())",message="selector.matchLabels: each key must be a label key such as tenant or example.com/tenant"
+	// +optional
+	MatchLabels map[string]LabelValue `json:"matchLabels,omitempty"`
+
+	// matchExpressions: each must hold.
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=atomic
+	// +optional
+	MatchExpressions []NamespaceSelectorRequirement `json:"matchExpressions,omitempty"`
+}
+
+// LabelValue is the value of a label.
+// +kubebuilder:validation:MaxLength=63
+// +kubebuilder:validation:XValidation:rule="!format.labelValue().validate(self).hasValue()",message="selector.matchLabels: each value must be a label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"
+type LabelValue string
+
+// NamespaceSelectorRequirement is a metav1.LabelSelectorRequirement.
+// +kubebuilder:validation:XValidation:rule="(self.operator in ['In', 'NotIn']) == (has(self.values) && size(self.values) > 0)",message="selector.matchExpressions: In and NotIn need values, Exists and DoesNotExist take none"
+type NamespaceSelectorRequirement struct {
+	// key is the label key.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=317
+	// +kubebuilder:validation:XValidation:rule="!format.qualifiedName().validate(self).hasValue()",message="selector.matchExpressions: key must be a label key such as tenant or example.com/tenant"
+	// +required
+	Key string `json:"key"`
+
+	// operator: In, NotIn, Exists or DoesNotExist.
+	// +kubebuilder:validation:Enum=In;NotIn;Exists;DoesNotExist
+	// +required
+	Operator metav1.LabelSelectorOperator `json:"operator"`
+
+	// values for In and NotIn.
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=63
+	// +listType=atomic
+	// +optional
+	Values []string `json:"values,omitempty"`
+}
+
+// LabelSelector converts the selector for the labels package.
+func (s *NamespaceLabelSelector) LabelSelector() *metav1.LabelSelector {
+	out := &metav1.LabelSelector{}
+	for k, v := range s.MatchLabels {
+		if out.MatchLabels == nil {
+			out.MatchLabels = map[string]string{}
+		}
+		out.MatchLabels[k] = string(v)
+	}
+	for _, e := range s.MatchExpressions {
+		out.MatchExpressions = append(out.MatchExpressions, metav1.LabelSelectorRequirement{
+			Key: e.Key, Operator: e.Operator, Values: e.Values})
+	}
+	return out
 }
 
 // UserPattern is a glob over the user field of a LoginProfile as written (spec.userPrincipalName

@@ -109,7 +109,7 @@ func namespaceAllowed(sel *v1alpha1.NamespaceSelection, ns string, nsLabels map[
 	if sel.Selector == nil {
 		return false
 	}
-	s, err := metav1.LabelSelectorAsSelector(sel.Selector)
+	s, err := metav1.LabelSelectorAsSelector(sel.Selector.LabelSelector())
 	if err != nil {
 		// The CRD refuses such a selector; one that slips through allows nothing.
 		return false
@@ -123,7 +123,7 @@ func describeNamespaces(sel *v1alpha1.NamespaceSelection) string {
 		parts = append(parts, "names "+strings.Join(sel.Names, ", "))
 	}
 	if sel.Selector != nil {
-		if s, err := metav1.LabelSelectorAsSelector(sel.Selector); err == nil {
+		if s, err := metav1.LabelSelectorAsSelector(sel.Selector.LabelSelector()); err == nil {
 			parts = append(parts, fmt.Sprintf("selector %q", s.String()))
 		} else {
 			parts = append(parts, "an invalid selector ("+err.Error()+")")

@@ -78,7 +78,7 @@ func TestCheck(t *testing.T) {
 		Spec: v1alpha1.ProviderConfigSpec{
 			AllowedNamespaces: &v1alpha1.NamespaceSelection{
 				Names:    []string{"team-a"},
-				Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"tenant": "a"}},
+				Selector: &v1alpha1.NamespaceLabelSelector{MatchLabels: map[string]v1alpha1.LabelValue{"tenant": "a"}},
 			},
 			AllowedUsers:   []v1alpha1.UserPattern{"*@team-a.example.onaliyun.com", "0a1b*"},
 			ProtectedUsers: []v1alpha1.UserPattern{"admin*"},
@@ -89,7 +89,7 @@ func TestCheck(t *testing.T) {
 		Spec: v1alpha1.ProviderConfigSpec{AllowedUsers: []v1alpha1.UserPattern{}}}
 	expressions := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "expr"},
 		Spec: v1alpha1.ProviderConfigSpec{AllowedNamespaces: &v1alpha1.NamespaceSelection{
-			Selector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+			Selector: &v1alpha1.NamespaceLabelSelector{MatchExpressions: []v1alpha1.NamespaceSelectorRequirement{
 				{Key: "tenant", Operator: metav1.LabelSelectorOpIn, Values: []string{"a", "b"}},
 				{Key: "frozen", Operator: metav1.LabelSelectorOpDoesNotExist},
 			}}}}}
@@ -154,7 +154,7 @@ func TestSelectsByLabel(t *testing.T) {
 	if SelectsByLabel(pc) {
 		t.Error("names only: no labels needed")
 	}
-	pc.Spec.AllowedNamespaces.Selector = &metav1.LabelSelector{}
+	pc.Spec.AllowedNamespaces.Selector = &v1alpha1.NamespaceLabelSelector{}
 	if !SelectsByLabel(pc) {
 		t.Error("a selector needs the labels")
 	}

@@ -24,6 +24,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -59,7 +60,7 @@ const (
 //   - Secrets, metadata only (no Secret content is cached), to react at once to a password
 //     Secret or a credentials Secret being created or changed;
 //   - LoginProfiles again, to bring back the other LoginProfiles of the same cloud user when one
-//     goes, changes its management policy or starts being deleted: ownership may pass on;
+//     goes or its spec changes: ownership may pass on (see ownershipHandler);
 //   - Namespaces, metadata only, when their labels change: a ProviderConfig's allowedNamespaces
 //     selector may now allow or refuse the LoginProfiles there.
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options) error {
@@ -99,8 +100,7 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opt
 			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
-		Watches(&v1alpha1.LoginProfile{}, handler.EnqueueRequestsFromMapFunc(r.contenders),
-			builder.WithPredicates(ownershipChanged())).
+		Watches(&v1alpha1.LoginProfile{}, r.ownershipHandler()).
 		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfNamespace),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		WithOptions(opts).
@@ -119,30 +119,52 @@ func deletionStarted() predicate.Predicate {
 	}
 }
 
-// ownershipChanged passes the LoginProfile events after which another LoginProfile of the same
-// user may own it: deletion, and a spec change (the management policy).
-func ownershipChanged() predicate.Predicate {
-	return predicate.Funcs{
-		CreateFunc: func(event.CreateEvent) bool { return false },
-		UpdateFunc: func(e event.UpdateEvent) bool {
-			return e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() ||
-				e.ObjectOld.GetDeletionTimestamp().IsZero() != e.ObjectNew.GetDeletionTimestamp().IsZero()
+// ownershipHandler brings back the other LoginProfiles of the same user when ownership may pass:
+//   - a LoginProfile is gone: those in Conflict (one of them may own the user now); the owner,
+//     if it stays the owner, has nothing to learn;
+//   - a LoginProfile's spec changed (its management policy): all of them, since an older one
+//     switched to Manage takes the user from the current owner.
+//
+// A LoginProfile being deleted still owns its user, so the start of a deletion changes nothing.
+func (r *Reconciler) ownershipHandler() handler.EventHandler {
+	enqueue := func(ctx context.Context, o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request], onlyConflicts bool) {
+		lp, ok := o.(*v1alpha1.LoginProfile)
+		if !ok {
+			return
+		}
+		for _, other := range r.contenders(ctx, lp) {
+			if onlyConflicts {
+				if c := readyCondition(other); c == nil || c.Reason != ReasonConflict {
+					continue
+				}
+			}
+			q.Add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(other)})
+		}
+	}
+	return handler.Funcs{
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			// The API server bumps the generation when it sets deletionTimestamp: not a spec change.
+			if e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() && e.ObjectNew.GetDeletionTimestamp().IsZero() {
+				enqueue(ctx, e.ObjectNew, q, false)
+			}
 		},
-		DeleteFunc:  func(event.DeleteEvent) bool { return true },
-		GenericFunc: func(event.GenericEvent) bool { return false },
+		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, e.Object, q, true)
+		},
 	}
 }
 
-// contenders maps a LoginProfile to the other LoginProfiles of the same ProviderConfig and user.
-func (r *Reconciler) contenders(ctx context.Context, o client.Object) []reconcile.Request {
-	lp, ok := o.(*v1alpha1.LoginProfile)
-	if !ok {
+// contenders returns the other LoginProfiles of the same ProviderConfig and user as lp.
+func (r *Reconciler) contenders(ctx context.Context, lp *v1alpha1.LoginProfile) []*v1alpha1.LoginProfile {
+	var list v1alpha1.LoginProfileList
+	if err := r.List(ctx, &list, client.MatchingFields{IndexUser: userKey(lp)}); err != nil {
+		logf.FromContext(ctx).Error(err, "Listing the LoginProfiles of a user for a watch event")
 		return nil
 	}
-	var out []reconcile.Request
-	for _, req := range r.profilesMatching(ctx, client.MatchingFields{IndexUser: userKey(lp)}) {
-		if req.Namespace != lp.Namespace || req.Name != lp.Name {
-			out = append(out, req)
+	var out []*v1alpha1.LoginProfile
+	for i := range list.Items {
+		if other := &list.Items[i]; other.Namespace != lp.Namespace || other.Name != lp.Name {
+			out = append(out, other)
 		}
 	}
 	return out
@@ -168,7 +190,9 @@ func (r *Reconciler) profilesOfNamespace(ctx context.Context, o client.Object) [
 	}
 	for i := range list.Items {
 		add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
-		add(r.contenders(ctx, &list.Items[i])...)
+		for _, other := range r.contenders(ctx, &list.Items[i]) {
+			add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(other)})
+		}
 	}
 	return out
 }
