@@ -20,16 +20,19 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/validation"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -44,6 +47,7 @@ import (
 	_ "github.com/loginprofile-operator/loginprofile-operator/internal/cloud/huawei"  // registers the Huawei Cloud provider
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/loginprofile"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/providerconfig"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/manager"
 )
 
 var (
@@ -66,6 +70,8 @@ func main() {
 		pollInterval         time.Duration
 		cloudTimeout         time.Duration
 		concurrency          int
+		credentialsNSFlag    string
+		extraSuffixesFlag    string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443",
 		"The address the metrics endpoint binds to: :8443 for HTTPS, :8080 for HTTP with --metrics-secure=false, 0 to disable it.")
@@ -80,6 +86,12 @@ func main() {
 		"How often each LoginProfile is observed in the cloud to correct drift made out of band. Each poll costs one read call.")
 	flag.DurationVar(&cloudTimeout, "cloud-timeout", 10*time.Second, "Timeout of one cloud API call.")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "How many LoginProfiles are reconciled in parallel.")
+	flag.StringVar(&credentialsNSFlag, "credentials-namespace", "",
+		"The only namespace ProviderConfigs' credentials Secrets are read from; by default the manager's own namespace "+
+			"(env POD_NAMESPACE, else the service account's namespace), "+cloud.DefaultCredentialsNamespace+" outside a cluster.")
+	flag.StringVar(&extraSuffixesFlag, "extra-endpoint-suffixes", "",
+		"Comma-separated domains allowed for ProviderConfig endpoints besides the clouds' own (aliyuncs.com; myhuaweicloud.com, "+
+			"myhuaweicloud.eu), for private deployments, e.g. iam.corp.example. Loopback hosts are always allowed.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -87,6 +99,17 @@ func main() {
 
 	if pollInterval < time.Second {
 		setupLog.Error(nil, "--poll-interval must be at least 1s", "pollInterval", pollInterval)
+		os.Exit(2)
+	}
+	credentialsNS, credentialsNSFrom := credentialsNamespace(credentialsNSFlag, os.Getenv, os.ReadFile)
+	if errs := validation.IsDNS1123Label(credentialsNS); len(errs) > 0 {
+		setupLog.Error(nil, "The credentials namespace is not a namespace name", "credentialsNamespace", credentialsNS,
+			"from", credentialsNSFrom, "problems", strings.Join(errs, "; "))
+		os.Exit(2)
+	}
+	extraSuffixes, err := cloud.ParseEndpointSuffixes(extraSuffixesFlag)
+	if err != nil {
+		setupLog.Error(err, "Invalid flag")
 		os.Exit(2)
 	}
 
@@ -100,6 +123,9 @@ func main() {
 		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 
+	// Leader election keeps controller-runtime's default namespace (the service account's): the
+	// credentials namespace can be set apart from the manager's, and the Lease's RBAC is granted in
+	// the manager's namespace.
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                  scheme,
 		Metrics:                 metricsOpts,
@@ -111,7 +137,7 @@ func main() {
 		// clean shutdown (a rolling update): the other replica takes over within its retry period
 		// instead of waiting for the lease to expire.
 		LeaderElectionReleaseOnCancel: true,
-		Cache:                         cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Cache:                         manager.CacheOptions(),
 	})
 	if err != nil {
 		setupLog.Error(err, "Unable to create the manager")
@@ -122,9 +148,10 @@ func main() {
 	// Secret contents are read only through the API reader, never cached: the controllers watch
 	// Secret metadata and read the referenced Secrets when their resourceVersion changes.
 	clients := &cloud.Clients{
-		Metadata: mgr.GetClient(),
-		Secrets:  mgr.GetAPIReader(),
-		Options:  cloud.Options{Timeout: cloudTimeout},
+		Metadata:             mgr.GetClient(),
+		Secrets:              mgr.GetAPIReader(),
+		CredentialsNamespace: credentialsNS,
+		Options:              cloud.Options{Timeout: cloudTimeout, EndpointSuffixes: extraSuffixes},
 	}
 	ctrlOpts := controller.Options{
 		MaxConcurrentReconciles: concurrency,
@@ -160,9 +187,34 @@ func main() {
 		os.Exit(1)
 	}
 
-	setupLog.Info("Starting the manager", "pollInterval", pollInterval, "leaderElection", enableLeaderElection)
+	setupLog.Info("Starting the manager", "pollInterval", pollInterval, "leaderElection", enableLeaderElection,
+		"credentialsNamespace", credentialsNS, "credentialsNamespaceFrom", credentialsNSFrom, "extraEndpointSuffixes", extraSuffixes)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "Problem running the manager")
 		os.Exit(1)
 	}
+}
+
+// serviceAccountNamespaceFile holds the namespace of the pod's service account, in a cluster.
+const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+// credentialsNamespace resolves the namespace of the credentials Secrets: the flag
+// --credentials-namespace; else the environment variable POD_NAMESPACE (the downward API); else
+// the service account's namespace file; else cloud.DefaultCredentialsNamespace (outside a
+// cluster). It also returns where the value came from, for the log.
+func credentialsNamespace(flagValue string, getenv func(string) string, readFile func(string) ([]byte, error)) (ns, from string) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, "--credentials-namespace"
+	}
+	if v := strings.TrimSpace(getenv("POD_NAMESPACE")); v != "" {
+		return v, "POD_NAMESPACE"
+	}
+	if b, err := readFile(serviceAccountNamespaceFile); err == nil {
+		if v := strings.TrimSpace(string(b)); v != "" {
+			return v, serviceAccountNamespaceFile
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		setupLog.Error(err, "Reading the service account's namespace", "file", serviceAccountNamespaceFile)
+	}
+	return cloud.DefaultCredentialsNamespace, "default"
 }

@@ -31,6 +31,10 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
 
+// DefaultCredentialsNamespace is the namespace credentials Secrets must be in when
+// Clients.CredentialsNamespace is empty: the namespace the operator is installed into by default.
+const DefaultCredentialsNamespace = "loginprofile-system"
+
 // Clients hands out the Provider of each ProviderConfig. A Provider is built once and rebuilt only
 // when the ProviderConfig's spec or its credentials Secret changes; the rate limiter of a
 // ProviderConfig outlives rebuilds, so every LoginProfile of one account shares one budget.
@@ -40,6 +44,11 @@ type Clients struct {
 	Metadata client.Reader
 	// Secrets reads Secret contents straight from the API server.
 	Secrets client.Reader
+	// CredentialsNamespace is the only namespace credentials Secrets are read from (the manager's
+	// --credentials-namespace); empty means DefaultCredentialsNamespace. A ProviderConfig is
+	// cluster-scoped, so without this bound anyone allowed to write one could make the operator
+	// read, and send to a cloud endpoint, any Secret of the cluster.
+	CredentialsNamespace string
 	// Options are passed to every Factory.
 	Options Options
 
@@ -55,10 +64,14 @@ type clientEntry struct {
 }
 
 // For returns the Provider and Factory of pc. Errors wrap ErrCredentials when the credentials
-// Secret is unusable, and are otherwise configuration errors.
+// Secret is unusable or outside CredentialsNamespace, and are otherwise configuration errors.
 func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provider, Factory, error) {
 	factory, err := FactoryFor(&pc.Spec)
 	if err != nil {
+		return nil, nil, err
+	}
+	// Before anything reads the Secret, its metadata included.
+	if err := c.checkCredentialsNamespace(pc); err != nil {
 		return nil, nil, err
 	}
 	secretVersion, err := c.credentialsVersion(ctx, pc)
@@ -105,6 +118,27 @@ func (c *Clients) Forget(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, name)
+}
+
+// credentialsNamespace is the namespace credentials Secrets must be in.
+func (c *Clients) credentialsNamespace() string {
+	if c.CredentialsNamespace == "" {
+		return DefaultCredentialsNamespace
+	}
+	return c.CredentialsNamespace
+}
+
+// checkCredentialsNamespace refuses a credentials Secret outside the operator's namespace.
+func (c *Clients) checkCredentialsNamespace(pc *v1alpha1.ProviderConfig) error {
+	ref := pc.Spec.Credentials.SecretRef
+	if pc.Spec.Credentials.Source != v1alpha1.CredentialsSourceSecret || ref == nil {
+		return nil
+	}
+	if ns := c.credentialsNamespace(); ref.Namespace != ns {
+		return fmt.Errorf("%w: credentials Secret %s/%s is outside the operator's namespace %q: the operator reads credentials "+
+			"only from its own namespace (--credentials-namespace); move the Secret there", ErrCredentials, ref.Namespace, ref.Name, ns)
+	}
+	return nil
 }
 
 func (c *Clients) credentialsVersion(ctx context.Context, pc *v1alpha1.ProviderConfig) (string, error) {

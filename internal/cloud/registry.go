@@ -66,6 +66,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Timeout bounds one API call.
 	Timeout time.Duration
+	// EndpointSuffixes are domains allowed for endpoints besides the cloud's own (the manager's
+	// --extra-endpoint-suffixes, for private deployments); see CheckEndpointHost.
+	EndpointSuffixes []string
 }
 
 // Factory builds the Provider of one cloud. Each cloud package registers one in its init.

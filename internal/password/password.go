@@ -37,9 +37,21 @@ const (
 	lanes     = 1
 	saltLen   = 16
 	keyLen    = 32
+)
 
-	// maxKeyLen bounds the key length Matches accepts in a digest, as m and t are bounded: far
-	// above keyLen, and small enough that it always fits argon2's uint32 key length.
+// Bounds of the parameters Matches accepts in a digest. A digest is read back from a status
+// anyone allowed to edit it can change: without bounds, a digest asking for gigabytes of memory or
+// thousands of passes would make the operator allocate or spin on every reconcile. The bounds sit
+// well above what Digest writes, so that its parameters can grow a little without invalidating the
+// digests already recorded.
+const (
+	maxMemoryKiB = 64 * 1024 // 64 MiB
+	maxPasses    = 8
+	maxLanes     = 4
+	minSaltLen   = 8
+	maxSaltLen   = 64
+	// maxKeyLen bounds the key length: far above keyLen, and small enough that it always fits
+	// argon2's uint32 key length.
 	maxKeyLen = 1024
 )
 
@@ -56,35 +68,61 @@ func Digest(pw string) (string, error) {
 		argon2.Version, memoryKiB, passes, lanes, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// Matches reports whether pw is the password digest was made from. A malformed digest matches
-// nothing.
+// Matches reports whether pw is the password digest was made from. A malformed digest, or one
+// whose parameters are out of bounds, matches nothing, and costs no hashing.
 func Matches(digest, pw string) bool {
-	parts := strings.Split(digest, "$")
+	d, ok := parse(digest)
+	if !ok {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), d.salt, d.passes, d.memoryKiB, d.lanes, d.keyLen)
+	return subtle.ConstantTimeCompare(got, d.key) == 1
+}
+
+// digest is a parsed argon2id PHC string.
+type digest struct {
+	memoryKiB, passes uint32
+	lanes             uint8
+	salt, key         []byte
+	keyLen            uint32
+}
+
+// parse reads an argon2id PHC string, "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<key>"
+// with unpadded standard base64, and reports whether it is well formed with every parameter
+// within bounds. The numbers must be written as Digest writes them (no sign, no leading zero, no
+// trailing text).
+func parse(s string) (digest, bool) {
+	parts := strings.Split(s, "$")
 	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return digest{}, false
 	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+	if parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return digest{}, false
 	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 || m > 1<<20 || t > 16 {
-		return false
+	var d digest
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &d.memoryKiB, &d.passes, &d.lanes); err != nil ||
+		parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", d.memoryKiB, d.passes, d.lanes) {
+		return digest{}, false
 	}
-	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
-		return false
+	if d.memoryKiB == 0 || d.memoryKiB > maxMemoryKiB || d.passes == 0 || d.passes > maxPasses || d.lanes == 0 || d.lanes > maxLanes {
+		return digest{}, false
 	}
-	key, err := b64.DecodeString(parts[5])
-	if err != nil {
-		return false
+	// Lengths first: nothing is decoded, so nothing allocated, for an oversized salt or key.
+	if len(parts[4]) > b64.EncodedLen(maxSaltLen) || len(parts[5]) > b64.EncodedLen(maxKeyLen) {
+		return digest{}, false
 	}
-	n := len(key)
+	var err error
+	if d.salt, err = b64.DecodeString(parts[4]); err != nil || len(d.salt) < minSaltLen || len(d.salt) > maxSaltLen {
+		return digest{}, false
+	}
+	if d.key, err = b64.DecodeString(parts[5]); err != nil {
+		return digest{}, false
+	}
+	n := len(d.key)
 	if n == 0 || n > maxKeyLen {
-		return false
+		return digest{}, false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(n))
-	return subtle.ConstantTimeCompare(got, key) == 1
+	d.keyLen = uint32(n)
+	return d, true
 }

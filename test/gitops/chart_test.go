@@ -202,7 +202,9 @@ func TestChartRendersFlags(t *testing.T) {
 	container := containerOf(t, deployment)
 	g.Expect(container["args"]).To(Equal([]any{
 		"--leader-elect", "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--metrics-secure=true",
-		"--poll-interval=10m", "--cloud-timeout=10s", "--max-concurrent-reconciles=4", "--zap-log-level=info",
+		"--poll-interval=10m", "--cloud-timeout=10s", "--max-concurrent-reconciles=4",
+		// Credentials Secrets are read only from the release's namespace.
+		"--credentials-namespace=" + systemNamespace, "--zap-log-level=info",
 	}))
 	g.Expect(container["image"]).To(Equal("ghcr.io/loginprofile-operator/loginprofile-operator:0.1.0"))
 	g.Expect(container).NotTo(HaveKey("env"))
@@ -216,7 +218,8 @@ func TestChartRendersFlags(t *testing.T) {
 	g.Expect(replicas).To(BeEquivalentTo(3))
 	container = containerOf(t, deployment)
 	g.Expect(container["args"]).To(ContainElements("--leader-elect", "--poll-interval=2m30s", "--cloud-timeout=20s",
-		"--max-concurrent-reconciles=8", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--zap-stacktrace-level=panic"))
+		"--max-concurrent-reconciles=8", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--zap-stacktrace-level=panic",
+		"--credentials-namespace="+systemNamespace, "--extra-endpoint-suffixes=iam.corp.example,.private.example"))
 	for _, arg := range container["args"].([]any) {
 		g.Expect(hasFlag(arg.(string))).To(BeTrue(), "cmd/main.go defines no flag for %s", arg)
 	}
@@ -264,6 +267,12 @@ func TestChartRendersFlags(t *testing.T) {
 	container = containerOf(t, find(t, single, "Deployment", release))
 	g.Expect(container["args"]).NotTo(ContainElement("--leader-elect"))
 	g.Expect(container["args"]).To(ContainElement("--metrics-bind-address=0"))
+
+	// credentialsNamespace overrides the release's namespace.
+	container = containerOf(t, find(t, render(t, release, "--set", "credentialsNamespace=iam-credentials"), "Deployment", release))
+	g.Expect(container["args"]).To(ContainElement("--credentials-namespace=iam-credentials"))
+	g.Expect(container["args"]).NotTo(ContainElement("--credentials-namespace=" + systemNamespace))
+	g.Expect(container["args"]).NotTo(ContainElement(HavePrefix("--extra-endpoint-suffixes")))
 }
 
 func containerOf(t *testing.T, deployment *unstructured.Unstructured) map[string]any {
@@ -288,6 +297,8 @@ func TestChartValuesRefused(t *testing.T) {
 		{"poll interval not a duration", []string{"--set", "pollInterval=10 minutes"}, "pollInterval"},
 		{"misspelt value", []string{"--set", "pollIntervall=5m"}, "pollIntervall"},
 		{"extra argument not a flag", []string{"--set", "extraArgs[0]=poll-interval=1m"}, "extraArgs"},
+		{"credentials namespace not a namespace", []string{"--set", "credentialsNamespace=Team_A"}, "credentialsNamespace"},
+		{"endpoint suffix not a domain", []string{"--set", "extraEndpointSuffixes[0]=https://corp.example"}, "extraEndpointSuffixes"},
 		{"federation without identity provider", []string{"--set", "credentials.huaweiFederation.enabled=true",
 			"--set", "credentials.huaweiFederation.token.audience=x"}, "credentials.huaweiFederation.idpId is required"},
 		{"federation without audience", []string{"--set", "credentials.huaweiFederation.enabled=true",

@@ -96,7 +96,8 @@ func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 
 // New implements cloud.Factory. It checks the endpoint, the region and the credentials; it makes no
 // call (the OIDC exchange happens on the first call). Its errors wrap cloud.ErrInvalidInput
-// (endpoint, region) or cloud.ErrAuth (credentials missing or incomplete).
+// (malformed endpoint, region), cloud.ErrInvalidConfig (an endpoint outside Alibaba Cloud's
+// domains and opts.EndpointSuffixes) or cloud.ErrAuth (credentials missing or incomplete).
 func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if spec == nil || spec.Alibaba == nil {
 		return nil, &configError{kind: cloud.ErrInvalidInput, msg: "alibaba: spec.alibaba is not set"}
@@ -105,7 +106,7 @@ func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, o
 		return nil, &configError{kind: cloud.ErrInvalidInput,
 			msg: "alibaba: the environment variable DEBUG includes \"sdk\", which makes the Alibaba Cloud SDK print every request URL, passwords included: remove it from the manager's environment"}
 	}
-	ep, err := parseEndpoint(spec.Alibaba.Endpoint)
+	ep, err := parseEndpoint(spec.Alibaba.Endpoint, opts.EndpointSuffixes)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +154,18 @@ type endpoint struct {
 	host string
 }
 
+// endpointDomains are the domains of Alibaba Cloud's API endpoints. The SDK's endpoint data
+// (alibaba-cloud-sdk-go sdk/endpoints/endpoints_config.go, v1.63.107) lists IMS at ims.aliyuncs.com
+// only, and the SDK builds every other endpoint as <product>[-vpc].<region>.aliyuncs.com
+// (sdk/client.go); nothing in it uses another domain.
+var endpointDomains = []string{"aliyuncs.com"}
+
 var hostnamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 
 // parseEndpoint accepts "" (DefaultEndpoint), host[:port], https://host[:port] and
-// http://<loopback>[:port], each with an optional trailing "/".
-func parseEndpoint(s string) (endpoint, error) {
+// http://<loopback>[:port], each with an optional trailing "/". The host must be a loopback host or
+// in endpointDomains or extraDomains (cloud.CheckEndpointHost).
+func parseEndpoint(s string, extraDomains []string) (endpoint, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return endpoint{scheme: "HTTPS", host: DefaultEndpoint}, nil
@@ -195,6 +203,9 @@ func parseEndpoint(s string) (endpoint, error) {
 				"(localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]", s)
 		}
 		return endpoint{scheme: "HTTP", host: u.Host}, nil
+	}
+	if err := cloud.CheckEndpointHost("spec.alibaba.endpoint", host, endpointDomains, extraDomains); err != nil {
+		return endpoint{}, fmt.Errorf("alibaba: %w", err)
 	}
 	return endpoint{scheme: "HTTPS", host: u.Host}, nil
 }

@@ -92,7 +92,7 @@ func TestParseEndpoint(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in)
+			got, err := parseEndpoint(tc.in, nil)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidInput) {
 					t.Fatalf("parseEndpoint(%q) = %v, %v; want an ErrInvalidInput error containing %q", tc.in, got, err, tc.wantErr)
@@ -103,6 +103,61 @@ func TestParseEndpoint(t *testing.T) {
 				t.Fatalf("parseEndpoint(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestEndpointDomains: an endpoint must be in Alibaba Cloud's domains, in one the manager allows
+// with --extra-endpoint-suffixes, or loopback; anything else is refused with a message naming the
+// flag.
+func TestEndpointDomains(t *testing.T) {
+	extra := []string{"iam.corp.example"}
+	tests := []struct {
+		name, in string
+		extra    []string
+		want     endpoint
+		refused  bool
+	}{
+		{name: "default", in: "", want: endpoint{"HTTPS", DefaultEndpoint}},
+		{name: "own domain", in: "ims.aliyuncs.com", want: endpoint{"HTTPS", "ims.aliyuncs.com"}},
+		{name: "own domain, VPC endpoint", in: "https://ims-vpc.cn-shanghai.aliyuncs.com", want: endpoint{"HTTPS", "ims-vpc.cn-shanghai.aliyuncs.com"}},
+		{name: "own domain, upper case and trailing dot", in: "https://IMS.ALIYUNCS.COM.", want: endpoint{"HTTPS", "IMS.ALIYUNCS.COM."}},
+		{name: "loopback", in: "http://127.0.0.1:8080", want: endpoint{"HTTP", "127.0.0.1:8080"}},
+		{name: "loopback over https", in: "localhost:8443", want: endpoint{"HTTPS", "localhost:8443"}},
+		{name: "foreign host", in: "ims.example.com", refused: true},
+		{name: "foreign IP", in: "https://10.0.0.1", refused: true},
+		{name: "look-alike", in: "ims.evilaliyuncs.com", refused: true},
+		{name: "look-alike prefix", in: "aliyuncs.com.evil.example", refused: true},
+		{name: "extra suffix", in: "ims.iam.corp.example:8443", extra: extra, want: endpoint{"HTTPS", "ims.iam.corp.example:8443"}},
+		{name: "extra suffix itself", in: "iam.corp.example", extra: extra, want: endpoint{"HTTPS", "iam.corp.example"}},
+		{name: "extra suffix look-alike", in: "ims.eviliam.corp.example", extra: extra, refused: true},
+		{name: "foreign host with an extra suffix", in: "ims.example.com", extra: extra, refused: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseEndpoint(tc.in, tc.extra)
+			if tc.refused {
+				if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "--extra-endpoint-suffixes") ||
+					!strings.Contains(err.Error(), "spec.alibaba.endpoint") || !strings.Contains(err.Error(), "aliyuncs.com") {
+					t.Fatalf("parseEndpoint(%q) = %v, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("parseEndpoint(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+
+	// Through the factory, with the manager's options.
+	creds := cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)}
+	spec := &v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "ims.iam.corp.example"}}
+	_, err := Factory{}.New(spec, creds, cloud.Options{})
+	if want := `alibaba: spec.alibaba.endpoint: host "ims.iam.corp.example" is neither in an allowed domain (aliyuncs.com) nor a loopback host; ` +
+		"for a private deployment, add its domain to the manager's --extra-endpoint-suffixes"; err == nil || err.Error() != want || !errors.Is(err, cloud.ErrInvalidConfig) {
+		t.Fatalf("New() = %v, want %q", err, want)
+	}
+	if _, err := (Factory{}).New(spec, creds, cloud.Options{EndpointSuffixes: extra}); err != nil {
+		t.Fatalf("New() with --extra-endpoint-suffixes=%v: %v", extra, err)
 	}
 }
 

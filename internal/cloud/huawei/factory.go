@@ -107,7 +107,7 @@ func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, o
 	if spec == nil || spec.Huawei == nil {
 		return nil, invalidConfig("spec.huawei is not set")
 	}
-	ep, err := parseEndpoint(spec.Huawei.Endpoint)
+	ep, err := parseEndpoint(spec.Huawei.Endpoint, opts.EndpointSuffixes)
 	if err != nil {
 		return nil, err
 	}
@@ -143,12 +143,19 @@ func invalidConfig(format string, args ...any) error {
 	return &configError{kind: cloud.ErrInvalidConfig, msg: "huawei: " + fmt.Sprintf(format, args...)}
 }
 
+// endpointDomains are the domains of Huawei Cloud's IAM endpoints: the SDK's IAM region tables
+// (huaweicloud-sdk-go-v3 services/iam/v5/region/region.go and services/iam/v3/region/region.go,
+// v0.1.207, and core/auth/internal/iam_endpoint.go) list every region at
+// iam.<region>.myhuaweicloud.com except eu-west-101, at iam.eu-west-101.myhuaweicloud.eu.
+var endpointDomains = []string{"myhuaweicloud.com", "myhuaweicloud.eu"}
+
 var hostnamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 
 // parseEndpoint accepts "" (DefaultEndpoint), host[:port], https://host[:port] and
-// http://<loopback>[:port], each with an optional trailing "/". It returns the URL the SDK is given:
+// http://<loopback>[:port], each with an optional trailing "/". The host must be a loopback host or
+// in endpointDomains or extraDomains (cloud.CheckEndpointHost). It returns the URL the SDK is given:
 // "https://host[:port]", or "http://host[:port]" for a loopback host only (a local simulator).
-func parseEndpoint(s string) (string, error) {
+func parseEndpoint(s string, extraDomains []string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return DefaultEndpoint, nil
@@ -186,6 +193,9 @@ func parseEndpoint(s string) (string, error) {
 				"(localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]", s)
 		}
 		return "http://" + u.Host, nil
+	}
+	if err := cloud.CheckEndpointHost("spec.huawei.endpoint", host, endpointDomains, extraDomains); err != nil {
+		return "", fmt.Errorf("huawei: %w", err)
 	}
 	return "https://" + u.Host, nil
 }

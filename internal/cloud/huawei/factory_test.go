@@ -116,7 +116,7 @@ func TestParseEndpoint(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in)
+			got, err := parseEndpoint(tc.in, nil)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidConfig) {
 					t.Fatalf("parseEndpoint(%q) = %q, %v; want an ErrInvalidConfig error containing %q", tc.in, got, err, tc.wantErr)
@@ -127,6 +127,58 @@ func TestParseEndpoint(t *testing.T) {
 				t.Fatalf("parseEndpoint(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestEndpointDomains: an endpoint must be in Huawei Cloud's IAM domains, in one the manager
+// allows with --extra-endpoint-suffixes, or loopback; anything else is refused with a message
+// naming the flag.
+func TestEndpointDomains(t *testing.T) {
+	extra := []string{".iam.corp.example"}
+	tests := []struct {
+		name, in string
+		extra    []string
+		want     string
+		refused  bool
+	}{
+		{name: "default", in: "", want: DefaultEndpoint},
+		{name: "own domain", in: "iam.ap-southeast-1.myhuaweicloud.com", want: "https://iam.ap-southeast-1.myhuaweicloud.com"},
+		{name: "own domain, Europe", in: "https://iam.eu-west-101.myhuaweicloud.eu", want: "https://iam.eu-west-101.myhuaweicloud.eu"},
+		{name: "own domain, upper case", in: "IAM.MyHuaweiCloud.com:443", want: "https://IAM.MyHuaweiCloud.com:443"},
+		{name: "loopback", in: "http://[::1]:8080", want: "http://[::1]:8080"},
+		{name: "loopback over https", in: "127.0.0.1:8443", want: "https://127.0.0.1:8443"},
+		{name: "foreign host", in: "iam.example.com", refused: true},
+		{name: "foreign IP", in: "https://[2001:db8::1]", refused: true},
+		{name: "look-alike", in: "iam.evilmyhuaweicloud.com", refused: true},
+		{name: "look-alike prefix", in: "myhuaweicloud.com.evil.example", refused: true},
+		{name: "extra suffix", in: "iam.region-1.iam.corp.example", extra: extra, want: "https://iam.region-1.iam.corp.example"},
+		{name: "extra suffix look-alike", in: "iam.eviliam.corp.example", extra: extra, refused: true},
+		{name: "foreign host with an extra suffix", in: "iam.example.com", extra: extra, refused: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseEndpoint(tc.in, tc.extra)
+			if tc.refused {
+				if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "--extra-endpoint-suffixes") ||
+					!strings.Contains(err.Error(), "spec.huawei.endpoint") || !strings.Contains(err.Error(), "myhuaweicloud.com, myhuaweicloud.eu") {
+					t.Fatalf("parseEndpoint(%q) = %q, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("parseEndpoint(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+		})
+	}
+
+	// Through the factory, with the manager's options.
+	_, err := Factory{}.New(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{})
+	if want := `huawei: spec.huawei.endpoint: host "iam.iam.corp.example" is neither in an allowed domain (myhuaweicloud.com, myhuaweicloud.eu) ` +
+		"nor a loopback host; for a private deployment, add its domain to the manager's --extra-endpoint-suffixes"; err == nil || err.Error() != want || !errors.Is(err, cloud.ErrInvalidConfig) {
+		t.Fatalf("New() = %v, want %q", err, want)
+	}
+	if _, err := (Factory{}).New(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{EndpointSuffixes: extra}); err != nil {
+		t.Fatalf("New() with --extra-endpoint-suffixes=%v: %v", extra, err)
 	}
 }
 

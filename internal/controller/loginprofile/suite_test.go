@@ -208,7 +208,7 @@ func startManager(ctx context.Context, cfg *rest.Config, name string, poll time.
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
-		Cache:                  cache.Options{DefaultNamespaces: served},
+		Cache:                  managerCacheOptions(served),
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 	})
 	if err != nil {
