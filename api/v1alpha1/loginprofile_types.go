@@ -242,6 +242,11 @@ type PasswordStatus struct {
 	// +optional
 	RefusedSecretResourceVersion string `json:"refusedSecretResourceVersion,omitempty"`
 
+	// refusedGeneration is the generation of the spec the refused password was sent for: a new
+	// generation may send it again (a person changed something), nothing else does.
+	// +optional
+	RefusedGeneration int64 `json:"refusedGeneration,omitempty"`
+
 	// pendingDigest is set, before the call, while a write carrying a new password is in flight,
 	// so that an interrupted write is neither lost nor repeated.
 	// +optional

@@ -245,6 +245,7 @@ type ProviderConfigSpec struct {
 	// allowedUsers are globs over the user field of a LoginProfile as written (userPrincipalName or
 	// userId): only users that match one may be managed. When it is absent, every user may.
 	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="allowedUsers: list at least one pattern, or leave allowedUsers out to allow every user"
 	// +listType=set
 	// +optional
 	AllowedUsers []UserPattern `json:"allowedUsers,omitempty"`

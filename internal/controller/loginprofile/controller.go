@@ -120,6 +120,7 @@ func deletionStarted() predicate.Predicate {
 }
 
 // ownershipHandler brings back the other LoginProfiles of the same user when ownership may pass:
+//   - a LoginProfile is created that sorts before another (same creation second);
 //   - a LoginProfile is gone: those in Conflict (one of them may own the user now); the owner,
 //     if it stays the owner, has nothing to learn;
 //   - a LoginProfile's spec changed (its management policy): all of them, since an older one
@@ -142,6 +143,19 @@ func (r *Reconciler) ownershipHandler() handler.EventHandler {
 		}
 	}
 	return handler.Funcs{
+		// A new LoginProfile is the youngest, unless it was created in the same second as another
+		// and sorts before it by namespace/name: then that one must learn it lost the user.
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			lp, ok := e.Object.(*v1alpha1.LoginProfile)
+			if !ok {
+				return
+			}
+			for _, other := range r.contenders(ctx, lp) {
+				if older(lp, other) {
+					q.Add(reconcile.Request{NamespacedName: client.ObjectKeyFromObject(other)})
+				}
+			}
+		},
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			// The API server bumps the generation when it sets deletionTimestamp: not a spec change.
 			if e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() && e.ObjectNew.GetDeletionTimestamp().IsZero() {

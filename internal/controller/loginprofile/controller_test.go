@@ -540,6 +540,30 @@ func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 	})
 }
 
+func TestRefusedPasswordIsNotSentAgainAfterAThrottledPoll(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		// The race simulator: the fault must not throttle other scenarios' objects.
+		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-refused-%d", c.name, seq.Add(1)), nsPoll)
+		pc := c.providerConfig(f.pc, c.race.URL(), nil)
+		f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
+		t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+		f.setSecret("abc")
+		f.create()
+		f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
+
+		// A poll in between ends otherwise (throttled): the refusal must survive it.
+		f.sim.Throttle()
+		t.Cleanup(f.sim.ClearFaults)
+		f.waitReady(metav1.ConditionFalse, loginprofile.ReasonThrottled)
+		f.sim.ClearFaults()
+		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
+		f.g.Expect(readyMessage(lp)).To(ContainSubstring("not sent again"))
+		f.waitPolls(2)
+		f.g.Expect(f.calls(opCreate)).To(HaveLen(1), "the refused password is not sent again")
+		f.g.Expect(f.calls(opUpdate)).To(BeEmpty())
+	})
+}
+
 func TestSpecChangeThatStallsReadsAsFailedForThatGeneration(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		f := newFixture(t, c, nsWatch)

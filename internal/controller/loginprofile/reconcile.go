@@ -154,7 +154,9 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 		// owner changes; the poll is only a safety net.
 		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
 	}
-	r.tookOver(lp, pc.Name)
+	if !lp.Observed() {
+		r.tookOver(lp, pc.Name)
+	}
 	provider, factory, res, err := r.provider(ctx, lp, pc)
 	if provider == nil {
 		return res, err
@@ -200,7 +202,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 			return r.secretError(lp, pw.missing)
 		case pw.refused:
 			lp.Status.AtProvider = nil
-			return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+			return r.stillRefused(lp), nil
 		}
 		return r.create(ctx, s, provider, user, sec, caps)
 	}
@@ -322,7 +324,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	lp := s.lp
 	// A profile the operator finds before it ever applied a password to it: created by another
 	// tool, by hand, or by a LoginProfile that owned the user before this one.
-	adopted := lp.Status.AtProvider == nil && (lp.Status.Password == nil ||
+	adopted := (lp.Status.AtProvider == nil || wasObserving(lp)) && (lp.Status.Password == nil ||
 		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
 	if sec != nil {
 		if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
@@ -384,12 +386,31 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	}
 	switch {
 	case pw.refused:
-		// The refusal, said by the Ready condition of this generation, still stands.
-		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		return r.stillRefused(lp), nil
 	case pw.missing != nil && !(caps.Status && desiredStatus(&lp.Spec) == cloud.StatusInactive):
 		return r.secretError(lp, pw.missing)
 	}
 	return r.available(lp, obs.User), nil
+}
+
+// stillRefused reports a password the cloud refused for this generation, which is not sent again.
+// The Ready condition says so already unless an outcome in between (throttling, a failed read)
+// replaced it.
+func (r *Reconciler) stillRefused(lp *v1alpha1.LoginProfile) ctrl.Result {
+	if c := readyCondition(lp); c == nil || c.Reason != ReasonInvalidPassword || c.ObservedGeneration != lp.Generation {
+		setReady(lp, metav1.ConditionFalse, ReasonInvalidPassword, fmt.Sprintf(
+			"The cloud refused the password in Secret %q (key %q); it is not sent again until the Secret or the spec changes. "+
+				"Put a password that meets the account's password policy in the Secret", lp.PasswordSecretName(), lp.PasswordKey()))
+	}
+	r.throttle.reset(client.ObjectKeyFromObject(lp))
+	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
+}
+
+// wasObserving reports whether the object's last outcome was that of managementPolicy Observe:
+// switched to Manage, it adopts what it observed.
+func wasObserving(lp *v1alpha1.LoginProfile) bool {
+	c := readyCondition(lp)
+	return c != nil && (c.Reason == ReasonObserved || c.Reason == ReasonProfileNotFound)
 }
 
 // updateWithoutPassword sends the changes of an update whose password the cloud refused (refusal)

@@ -158,7 +158,7 @@ func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) 
 	}
 	p.SecretName, p.SecretKey, p.SecretResourceVersion = sec.name, sec.key, sec.resourceVersion
 	p.ResetRequired = lp.Spec.PasswordResetRequired
-	p.RefusedSecretResourceVersion = ""
+	p.RefusedSecretResourceVersion, p.RefusedGeneration = "", 0
 }
 
 // resolvePending settles a password write that was interrupted (the manager stopped between the
@@ -203,14 +203,16 @@ func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, 
 		lp.Status.Password = &v1alpha1.PasswordStatus{}
 	}
 	lp.Status.Password.RefusedSecretResourceVersion = sec.resourceVersion
+	lp.Status.Password.RefusedGeneration = lp.Generation
 }
 
 // refusedAlready reports whether the cloud refused the password of this Secret version for this
-// generation of the spec.
+// generation of the spec. It does not depend on the Ready condition: a throttled or failed
+// observation in between must not release the refusal.
 func refusedAlready(lp *v1alpha1.LoginProfile, sec *secretState) bool {
-	p, c := lp.Status.Password, readyCondition(lp)
+	p := lp.Status.Password
 	return p != nil && p.RefusedSecretResourceVersion != "" && p.RefusedSecretResourceVersion == sec.resourceVersion &&
-		c != nil && c.Reason == ReasonInvalidPassword && c.ObservedGeneration == lp.Generation
+		p.RefusedGeneration == lp.Generation
 }
 
 // clearPendingUnlessUncertain drops the pending record after a call the cloud answered with a
