@@ -408,3 +408,32 @@ func TestInactiveWithARefusedPassword(t *testing.T) {
 		}
 	})
 }
+
+func TestObserveThenManageAdoptsTheProfile(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		pc := teamProviderConfig(t, c, func(*v1alpha1.ProviderConfigSpec) {})
+		f := newFixtureOn(t, c, c.main, pc, nsTeamA)
+		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
+			User: f.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active")})
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.create(func(lp *v1alpha1.LoginProfile) {
+			lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyObserve
+			lp.Spec.PasswordSecretRef = nil
+		})
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonObserved)
+		f.g.Expect(f.calls(opUpdate)).To(BeEmpty())
+
+		// Taking over, as after a migration from another tool.
+		pw := strongPassword()
+		f.setSecret(pw)
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) {
+			lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyManage
+			lp.Spec.PasswordSecretRef = &v1alpha1.PasswordSecretReference{Name: f.secret}
+		})
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		f.g.Expect(f.waitEvent(loginprofile.EventAdopted).Note).To(ContainSubstring("applied the password from Secret " + f.secret))
+		updates := f.calls(opUpdate)
+		f.g.Expect(updates).To(HaveLen(1))
+		f.g.Expect(updates[0].Params["password"]).To(Equal(pw))
+	})
+}
