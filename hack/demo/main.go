@@ -16,8 +16,10 @@ limitations under the License.
 
 // Command demo runs the operator on a laptop, with nothing to install and no cloud account: a
 // local control plane (etcd and kube-apiserver, as envtest runs them), a simulator of each cloud
-// the operator manages (Alibaba Cloud IMS, Huawei Cloud IAM v5), the manager, and the sample
-// LoginProfiles of both clouds. It runs until interrupted (Ctrl-C), then stops everything.
+// the operator manages (Alibaba Cloud IMS, Huawei Cloud IAM v5), the manager, the sample
+// LoginProfiles of both clouds, and two teams sharing the Alibaba Cloud account
+// (config/samples/multi_team.yaml), one of whose LoginProfiles is refused as Forbidden and another
+// as Conflict. It runs until interrupted (Ctrl-C), then stops everything.
 //
 //	make demo
 //	# or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
@@ -34,12 +36,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/go-logr/logr"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/yaml"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
@@ -54,6 +58,9 @@ const (
 	// The sample ProviderConfigs point at the real clouds: the demo applies its own instead.
 	sampleProviderConfig       = "config/samples/iam_v1alpha1_providerconfig.yaml"
 	huaweiSampleProviderConfig = "config/samples/iam_v1alpha1_providerconfig_huawei.yaml"
+	// Two teams sharing the Alibaba Cloud account: their ProviderConfigs (applied with the
+	// simulator as endpoint), LoginProfiles and Secrets.
+	multiTeamFile = "config/samples/multi_team.yaml"
 	// huaweiProviderConfig is the name the Huawei sample LoginProfile's providerConfigRef uses.
 	huaweiProviderConfig = "huawei"
 	metricsAddr          = "127.0.0.1:8080"
@@ -61,8 +68,24 @@ const (
 	readyTimeout         = 3 * time.Minute
 )
 
-// The Alibaba Cloud simulator's users: the samples' and one more to try things with.
-var users = []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com"}
+// The Alibaba Cloud simulator's users: the samples', one more to try things with (carol), and the
+// teams' (multi_team.yaml).
+var users = []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com",
+	teamDana, "ben.team-b@example.onaliyun.com", teamGina}
+
+// The LoginProfiles of multi_team.yaml refused on purpose, by namespace/name: the Ready reason each
+// must show. Every other LoginProfile must be Ready.
+var refusedOnPurpose = map[string]string{
+	"team-b/gina":           "Forbidden",
+	"team-a/dana-duplicate": "Conflict",
+}
+
+// The users of the refused LoginProfiles: the cloud must hear nothing of gina, and of dana only
+// what team-a/dana, her owner, did.
+const (
+	teamDana = "dana.team-a@example.onaliyun.com"
+	teamGina = "gina.team-a@example.onaliyun.com"
+)
 
 // The Huawei Cloud simulator's users are cloudsim's defaults (IAM user ids, which it prints): among
 // them erin, the user of the Huawei sample, and carol, to try things with.
@@ -145,7 +168,7 @@ func (d *demo) checkInputs() error {
 			return fmt.Errorf("%s %s: %w\nRun `make build` first (it builds bin/manager and bin/cloudsim)", name, path, err)
 		}
 	}
-	for _, p := range []string{crdDir, samplesFile, huaweiSamplesFile} {
+	for _, p := range []string{crdDir, samplesFile, huaweiSamplesFile, multiTeamFile} {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("%s not found: run the demo from the repository root", p)
 		}
@@ -254,7 +277,20 @@ func (d *demo) run(ctx context.Context) error {
 		fmt.Println(indent(out))
 	}
 
-	step("Waiting for the LoginProfiles to be Ready: kubectl get lp -A -o wide")
+	teams, namespaces, err := multiTeamManifest(d.sim.URL)
+	if err != nil {
+		return err
+	}
+	step("Two teams share the Alibaba Cloud account: the namespaces %s, and kubectl apply -f %s", strings.Join(namespaces, " and "), multiTeamFile)
+	fmt.Printf("    (its ProviderConfigs with spec.alibaba.endpoint set to the simulator; the LoginProfiles %s are refused on purpose)\n",
+		strings.Join(refusedNames(), " and "))
+	out, err = d.kubectl.ApplyManifest(d.dir, "multi-team.yaml", namespaceManifest(namespaces)+teams)
+	if err != nil {
+		return err
+	}
+	fmt.Println(indent(out))
+
+	step("Waiting for the LoginProfiles to be Ready, but the %d refused on purpose: kubectl get lp -A -o wide", len(refusedOnPurpose))
 	if err := d.waitReady(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -266,27 +302,32 @@ func (d *demo) run(ctx context.Context) error {
 }
 
 // waitReady prints kubectl get lp -A -o wide (USER ID and REASON included) each time it changes,
-// until every LoginProfile is Ready.
+// until every LoginProfile is Ready but those refused on purpose, which must show their reason
+// (refusedOnPurpose); then it says so.
 func (d *demo) waitReady(ctx context.Context) error {
 	deadline := time.Now().Add(readyTimeout)
 	last := ""
 	for {
-		// Counted before the table is read, so that the last table printed shows them all Ready.
-		ready, total, countErr := d.readyCount()
+		// Read before the table, so that the last table printed shows them all as expected.
+		profiles, listErr := d.profiles()
 		out, err := d.kubectl.Run("get", "loginprofiles", "-A", "-o", "wide")
 		if err == nil && withoutAge(out) != last {
 			fmt.Println(indent(out))
 			last = withoutAge(out)
 		}
-		if countErr == nil && total > 0 && ready == total {
-			step("All %d LoginProfiles are Ready", total)
+		pending := waitingFor(profiles)
+		if listErr == nil && len(pending) == 0 {
+			d.summary(profiles)
 			return nil
 		}
 		if !d.manager.Running() {
 			return fmt.Errorf("the manager exited (%w); end of its log:\n%s", d.manager.ExitCause(), indent(d.manager.LogTail(20)))
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("after %s, %d of %d LoginProfiles are Ready (kubectl get lp -A -o wide shows the reasons)", readyTimeout, ready, total)
+			if listErr != nil {
+				return fmt.Errorf("after %s, the LoginProfiles cannot be listed: %w", readyTimeout, listErr)
+			}
+			return fmt.Errorf("after %s, still waiting for: %s (kubectl get lp -A -o wide shows the reasons)", readyTimeout, strings.Join(pending, "; "))
 		}
 		select {
 		case <-ctx.Done():
@@ -294,6 +335,110 @@ func (d *demo) waitReady(ctx context.Context) error {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// profile is what the demo reads of a LoginProfile: its namespace/name and Ready condition.
+type profile struct {
+	key                    string
+	ready, reason, message string
+}
+
+func (d *demo) profiles() ([]profile, error) {
+	var list struct {
+		Items []struct {
+			Metadata struct{ Namespace, Name string }
+			Status   struct {
+				Conditions []struct{ Type, Status, Reason, Message string }
+			}
+		}
+	}
+	if err := d.kubectl.GetJSON(&list, "loginprofiles", "-A"); err != nil {
+		return nil, err
+	}
+	out := make([]profile, 0, len(list.Items))
+	for _, item := range list.Items {
+		p := profile{key: item.Metadata.Namespace + "/" + item.Metadata.Name}
+		for _, c := range item.Status.Conditions {
+			if c.Type == "Ready" {
+				p.ready, p.reason, p.message = c.Status, c.Reason, c.Message
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// waitingFor says which LoginProfiles are not as expected yet: Ready, or refused with the reason
+// refusedOnPurpose gives. Empty when every one is, the refused ones included.
+func waitingFor(profiles []profile) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range profiles {
+		want, refused := refusedOnPurpose[p.key]
+		seen[p.key] = refused
+		switch {
+		case refused && (p.ready != "False" || p.reason != want):
+			out = append(out, fmt.Sprintf("%s to be refused (%s), it is Ready %s (%s)", p.key, want, orUnknown(p.ready), p.reason))
+		case !refused && p.ready != "True":
+			out = append(out, fmt.Sprintf("%s to be Ready, it is Ready %s (%s)", p.key, orUnknown(p.ready), p.reason))
+		}
+	}
+	for _, key := range refusedNames() {
+		if !seen[key] {
+			out = append(out, key+" to exist")
+		}
+	}
+	if len(profiles) == 0 {
+		out = append(out, "LoginProfiles to exist")
+	}
+	return out
+}
+
+func orUnknown(status string) string {
+	if status == "" {
+		return "Unknown"
+	}
+	return status
+}
+
+// refusedNames are the LoginProfiles refused on purpose, sorted.
+func refusedNames() []string {
+	names := make([]string, 0, len(refusedOnPurpose))
+	for key := range refusedOnPurpose {
+		names = append(names, key)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// summary says that every LoginProfile is Ready but the ones refused on purpose, why those are
+// refused, and what the simulated cloud heard of their users.
+func (d *demo) summary(profiles []profile) {
+	step("All %d LoginProfiles are Ready, but the %d refused on purpose:", len(profiles)-len(refusedOnPurpose), len(refusedOnPurpose))
+	for _, p := range profiles {
+		if want, ok := refusedOnPurpose[p.key]; ok {
+			fmt.Printf("    %s: %s: %s\n", p.key, want, p.message)
+		}
+	}
+	gina, errGina := d.sim.Admin.CallsFor(utils.OpAny, teamGina)
+	dana, errDana := d.sim.Admin.CallsFor(utils.OpAny, teamDana)
+	if err := errors.Join(errGina, errDana); err != nil {
+		fmt.Printf("    (the simulator's call log cannot be read: %v)\n", err)
+		return
+	}
+	var writes []string
+	for _, c := range dana {
+		if c.Op != utils.OpGet {
+			writes = append(writes, string(c.Op))
+		}
+	}
+	if len(gina) == 0 && slices.Equal(writes, []string{string(utils.OpCreate)}) {
+		fmt.Printf("    The simulated Alibaba Cloud received no call about %s, and one write for %s: the create of team-a/dana.\n",
+			teamGina, teamDana)
+		return
+	}
+	fmt.Printf("    WARNING: the simulated Alibaba Cloud received %d calls about %s (want none), and the writes %v for %s (want one Create)\n",
+		len(gina), teamGina, writes, teamDana)
 }
 
 // withoutAge is a kubectl table without its last column (AGE), which changes every second.
@@ -307,27 +452,6 @@ func withoutAge(table string) string {
 		b.WriteString(line + "\n")
 	}
 	return b.String()
-}
-
-func (d *demo) readyCount() (ready, total int, err error) {
-	var list struct {
-		Items []struct {
-			Status struct {
-				Conditions []struct{ Type, Status string }
-			}
-		}
-	}
-	if err := d.kubectl.GetJSON(&list, "loginprofiles", "-A"); err != nil {
-		return 0, 0, err
-	}
-	for _, item := range list.Items {
-		for _, c := range item.Status.Conditions {
-			if c.Type == "Ready" && c.Status == "True" {
-				ready++
-			}
-		}
-	}
-	return ready, len(list.Items), nil
 }
 
 func (d *demo) instructions() {
@@ -397,13 +521,29 @@ Its login profile has no status and no MFA flag: erin's LoginProfile names her b
   spec: {providerConfigRef: {name: %[10]s}, userId: %[11]s, mfaBindRequired: true, passwordSecretRef: {name: carol-huawei-console}}
   EOF
   kubectl get lp -n default carol-huawei -o wide
+
+Two teams share the simulated Alibaba Cloud account, each through a ProviderConfig of its own
+(team-a, team-b: allowedNamespaces, allowedUsers, protectedUsers; see %[16]s):
+  kubectl get providerconfigs team-a -o yaml
+  kubectl get lp -n team-a -o wide; kubectl get lp -n team-b -o wide
+  # Forbidden: team-b may not use team A's ProviderConfig; the cloud never heard of gina
+  kubectl describe loginprofiles -n team-b gina
+  curl -s %[3]s/_sim/calls | grep -c gina.team-a     # 0
+  # Conflict: team-a/dana, older, manages dana.team-a; dana-duplicate makes no call
+  kubectl describe loginprofiles -n team-a dana-duplicate
+  # let team-b use team A's ProviderConfig: gina becomes Ready
+  kubectl patch providerconfigs team-a --type merge -p '{"spec":{"allowedNamespaces":{"names":["team-a","team-b"]}}}'
+  # hand dana over: delete team-a/dana, leaving her login (Orphan); dana-duplicate takes over
+  kubectl -n team-a patch loginprofiles dana --type merge -p '{"spec":{"deletionPolicy":"Orphan"}}'
+  kubectl -n team-a delete loginprofiles dana
+  kubectl get events -n team-a --field-selector reason=TookOver
 %[12]s
 Logs: %[13]s (manager), %[14]s and %[15]s (simulators).
 
 Press Ctrl-C to stop everything.
 `, d.cp.Kubeconfig, d.assets, sim, alice, pollInterval, users[2],
 		d.huawei.DomainID, hw, erin, huaweiProviderConfig, huaweiCarol,
-		d.metricsHint(), d.manager.LogPath, d.sim.LogPath, d.huawei.LogPath)
+		d.metricsHint(), d.manager.LogPath, d.sim.LogPath, d.huawei.LogPath, multiTeamFile)
 }
 
 func (d *demo) metricsHint() string {
@@ -528,6 +668,56 @@ spec:
       name: huawei-credentials
 `, jsonQuote(huawei.DefaultAccessKeyID), jsonQuote(huawei.DefaultAccessKeySecret), huaweiProviderConfig,
 		jsonQuote(endpoint), jsonQuote(domainID))
+}
+
+// multiTeamManifest is the manifest of the multi-team sample (multiTeamFile) with its
+// ProviderConfigs pointing at the Alibaba Cloud simulator (endpoint), and the namespaces its objects
+// are in, sorted.
+func multiTeamManifest(endpoint string) (manifest string, namespaces []string, err error) {
+	const path = multiTeamFile
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	var docs []string
+	for doc := range strings.SplitSeq(string(raw), "\n---") {
+		var obj map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			return "", nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if obj == nil {
+			continue // comments only
+		}
+		meta, _ := obj["metadata"].(map[string]any)
+		if ns, _ := meta["namespace"].(string); ns != "" && !slices.Contains(namespaces, ns) {
+			namespaces = append(namespaces, ns)
+		}
+		if obj["kind"] == "ProviderConfig" {
+			spec, _ := obj["spec"].(map[string]any)
+			alibabaSpec, ok := spec["alibaba"].(map[string]any)
+			if !ok {
+				return "", nil, fmt.Errorf("%s: ProviderConfig %v is not an Alibaba Cloud one: the demo points it at the Alibaba Cloud simulator",
+					path, meta["name"])
+			}
+			alibabaSpec["endpoint"] = endpoint
+		}
+		b, err := yaml.Marshal(obj)
+		if err != nil {
+			return "", nil, err
+		}
+		docs = append(docs, string(b))
+	}
+	slices.Sort(namespaces)
+	return strings.Join(docs, "---\n"), namespaces, nil
+}
+
+// namespaceManifest is a Namespace per name.
+func namespaceManifest(names []string) string {
+	var b strings.Builder
+	for _, name := range names {
+		fmt.Fprintf(&b, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n---\n", name)
+	}
+	return b.String()
 }
 
 func jsonQuote(s string) string {

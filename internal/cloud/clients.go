@@ -33,7 +33,7 @@ import (
 
 // DefaultCredentialsNamespace is the namespace credentials Secrets must be in when
 // Clients.CredentialsNamespace is empty: the namespace the operator is installed into by default.
-const DefaultCredentialsNamespace = "loginprofile-system"
+const DefaultCredentialsNamespace = "loginprofile-system" //nolint:gosec // G101: a namespace's name, not a credential
 
 // Clients hands out the Provider of each ProviderConfig. A Provider is built once and rebuilt only
 // when the ProviderConfig's spec or its credentials Secret changes; the rate limiter of a

@@ -94,6 +94,16 @@ func (ce *cloudEnv) userOf(spec v1alpha1.LoginProfileSpec) string {
 	return spec.UserPrincipalName
 }
 
+// userWithPrefix is the key of a cloud user that starts with prefix, for the globs of a
+// ProviderConfig's allowedUsers and protectedUsers (prefix + "*"). Huawei Cloud's user ids are 32
+// hex digits: there prefix must be hex, and it replaces the id's first digits.
+func (ce *cloudEnv) userWithPrefix(prefix, name string) string {
+	if ce.userField == "userId" {
+		return prefix + ce.user(name)[len(prefix):]
+	}
+	return ce.user(prefix + "-" + name)
+}
+
 // createParams is what a create must carry: every field the cloud's login profile has.
 func (ce *cloudEnv) createParams(status string, mfa, reset bool) map[string]string {
 	p := map[string]string{utils.ParamPassword: utils.Redacted, utils.ParamPasswordResetRequired: strconv.FormatBool(reset)}
@@ -175,11 +185,19 @@ spec:
 // ProviderConfig, then the process stops.
 func (c *tc) ownSimulator(ce *cloudEnv, purpose string, args ...string) *target {
 	c.Helper()
+	return c.ownSimulatorWith(ce, purpose, "", args...)
+}
+
+// ownSimulatorWith is ownSimulator with more fields in the ProviderConfig's spec: rules is YAML
+// indented as the spec's fields ("  allowedUsers: [...]\n"), such as the tenancy rules. The
+// ProviderConfig is created with them, and Ready (so in the manager's cache) before it returns.
+func (c *tc) ownSimulatorWith(ce *cloudEnv, purpose, rules string, args ...string) *target {
+	c.Helper()
 	name := ce.name + "-" + purpose
 	sim, err := c.st.startCloudsim(ce, name, append([]string{"--users", ""}, args...)...)
 	c.g.Expect(err).NotTo(HaveOccurred())
 	c.Cleanup(func() { c.removeSimulator(name, sim) })
-	c.apply("providerconfig-"+name, providerConfigManifest(ce, name, sim))
+	c.apply("providerconfig-"+name, providerConfigManifest(ce, name, sim)+rules)
 	c.kubectl("wait", "--for=condition=Ready", "providerconfig/"+name, "--timeout="+readyTimeout.String())
 	return &target{cloudEnv: ce, admin: sim.Admin, pc: name}
 }

@@ -395,8 +395,9 @@ func TestRestartMidCreation(t *testing.T) {
 }
 
 // TestMissingSecret creates a LoginProfile before its password Secret, as GitOps tools often do:
-// it is not Ready (PasswordSecretNotFound, naming the Secret) and the operator calls nothing; once
-// the Secret is applied, it becomes Ready with exactly one create.
+// it is not Ready (PasswordSecretNotFound, naming the Secret) and the operator only reads (the
+// Secret is needed to create the profile, not to find that there is none); once the Secret is
+// applied, it becomes Ready with exactly one create.
 func TestMissingSecret(t *testing.T) {
 	eachCloud(t, func(c *tc, ce *cloudEnv) {
 		at := ce.main()
@@ -406,7 +407,12 @@ func TestMissingSecret(t *testing.T) {
 
 		cond := ready(c.waitCondition(o, metav1.ConditionFalse, "PasswordSecretNotFound"))
 		c.g.Expect(cond.Message).To(ContainSubstring(strconv.Quote(o.secretName())), "the condition should name the Secret")
-		c.g.Expect(c.calls(o, utils.OpAny)).To(BeEmpty(), "no cloud call without a password")
+		calls := c.calls(o, utils.OpAny)
+		c.g.Expect(calls).NotTo(BeEmpty(), "the operator looks before it asks for the Secret")
+		for _, call := range calls {
+			c.g.Expect(call.Op).To(Equal(utils.OpGet), "only reads without a password: %s", jsonString(calls))
+			c.g.Expect(call.Code).To(Equal(ce.profileNotFoundCode), "the user has no login profile yet")
+		}
 
 		c.st.usePassword(o.password)
 		c.apply(o.secretName(), o.secretManifest(o.password))

@@ -387,7 +387,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	switch {
 	case pw.refused:
 		return r.stillRefused(lp), nil
-	case pw.missing != nil && !(caps.Status && desiredStatus(&lp.Spec) == cloud.StatusInactive):
+	case pw.missing != nil && (!caps.Status || desiredStatus(&lp.Spec) != cloud.StatusInactive):
 		return r.secretError(lp, pw.missing)
 	}
 	return r.available(lp, obs.User), nil
@@ -492,7 +492,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result
 		r.event(lp, corev1.EventTypeNormal, EventOrphaned, "Orphan",
 			"Left the cloud login profile in place (deletionPolicy Orphan)")
 	default:
-		if res, err, done := r.deleteProfile(ctx, lp); !done {
+		if res, done, err := r.deleteProfile(ctx, lp); !done {
 			return res, err
 		}
 	}
@@ -509,7 +509,7 @@ func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result
 // deleteProfile deletes the cloud login profile of a LoginProfile being deleted with
 // deletionPolicy Delete, unless the tenancy or ownership rules keep the object out of its user:
 // then it touches nothing. done reports whether the finalizer may go.
-func (r *Reconciler) deleteProfile(ctx context.Context, lp *v1alpha1.LoginProfile) (ctrl.Result, error, bool) {
+func (r *Reconciler) deleteProfile(ctx context.Context, lp *v1alpha1.LoginProfile) (ctrl.Result, bool, error) {
 	orphanHint := func() {
 		if c := readyCondition(lp); c != nil {
 			c.Message += ". To delete this object without touching the cloud, set spec.deletionPolicy to Orphan"
@@ -518,33 +518,33 @@ func (r *Reconciler) deleteProfile(ctx context.Context, lp *v1alpha1.LoginProfil
 	pc, res, err := r.providerConfig(ctx, lp)
 	if pc == nil {
 		orphanHint()
-		return res, err, false
+		return res, false, err
 	}
 	ref, err := r.admit(ctx, lp, pc)
 	if err != nil {
-		return ctrl.Result{}, err, false
+		return ctrl.Result{}, false, err
 	}
 	if ref != nil {
 		r.event(lp, corev1.EventTypeNormal, EventReleased, "Release",
 			"Deleted without touching the cloud (%s): %s", ref.reason, ref.message)
-		return ctrl.Result{}, nil, true
+		return ctrl.Result{}, true, nil
 	}
 	provider, factory, res, err := r.provider(ctx, lp, pc)
 	if provider == nil {
 		orphanHint()
-		return res, err, false
+		return res, false, err
 	}
 	user, err := factory.UserOf(&lp.Spec)
 	if err != nil {
 		// The spec names no user of this cloud: there is nothing of ours to delete.
-		return ctrl.Result{}, nil, true
+		return ctrl.Result{}, true, nil
 	}
 	if err := provider.Delete(ctx, user); err != nil {
 		res, err := r.cloudError(ctx, lp, "deleting", err)
-		return res, err, false
+		return res, false, err
 	}
 	r.event(lp, corev1.EventTypeNormal, EventDeleted, "Delete", "Deleted the console login profile of %s", user)
-	return ctrl.Result{}, nil, true
+	return ctrl.Result{}, true, nil
 }
 
 // providerConfig reads the ProviderConfig the LoginProfile names. When it returns nil, the Ready
