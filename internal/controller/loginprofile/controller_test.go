@@ -813,7 +813,7 @@ func statusIf(c *testCloud, s string) string {
 }
 
 // directProvider returns a Provider of a simulator, to change the cloud as another actor would.
-func directProvider(t *testing.T, c *testCloud, url string) cloud.Provider {
+func directProvider(t testing.TB, c *testCloud, url string) cloud.Provider {
 	pc := c.providerConfig("direct", url, nil)
 	factory, err := cloud.FactoryFor(&pc.Spec)
 	if err != nil {
@@ -864,9 +864,7 @@ func TestInterruptedCreateIsAdoptedNotRepeated(t *testing.T) {
 		digest, err := password.Digest(pw)
 		f.g.Expect(err).NotTo(HaveOccurred())
 		// The create landed in the cloud; the manager stopped before recording it.
-		_, err = directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(pw), Status: statusIf(c, "Active")})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(pw, false)
 		seedPending(f, v1alpha1.PasswordStatus{PendingDigest: digest, PendingOperation: v1alpha1.PendingCreate,
 			SecretName: f.secret, SecretKey: "password"})
 
@@ -883,9 +881,7 @@ func TestInterruptedRotationThatDidNotLandIsSentOnce(t *testing.T) {
 		f := blockedOnProviderConfig(t, c)
 		pw1, pw2 := strongPassword(), strongPassword()
 		f.setSecret(pw2)
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(pw1), Status: statusIf(c, "Active")})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(pw1, false)
 		d1, _ := password.Digest(pw1)
 		d2, _ := password.Digest(pw2)
 		ps := v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingOperation: v1alpha1.PendingUpdate,
@@ -915,9 +911,7 @@ func TestInterruptedRotationThatLandedIsNotRepeated(t *testing.T) {
 		f := blockedOnProviderConfig(t, c)
 		pw1, pw2 := strongPassword(), strongPassword()
 		f.setSecret(pw2)
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(pw2), Status: statusIf(c, "Active")})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(pw2, false)
 		d1, _ := password.Digest(pw1)
 		d2, _ := password.Digest(pw2)
 		before := metav1.NewTime(time.Now().Add(-time.Hour).UTC().Truncate(time.Second))

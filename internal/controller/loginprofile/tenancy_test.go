@@ -88,6 +88,15 @@ func (f *fixture) userCalls() []call {
 	return out
 }
 
+// createOutOfBand creates the fixture user's login profile on its simulator as another actor
+// would (a person, another tool), with password pw, Active where the cloud has a status.
+func (f *fixture) createOutOfBand(pw string, resetRequired bool) {
+	f.t.Helper()
+	_, err := directProvider(f.t, f.c, f.sim.URL()).Create(context.Background(), cloud.CreateRequest{
+		User: f.user, Password: cloud.NewSensitive(pw), Status: statusIf(f.c, "Active"), PasswordResetRequired: resetRequired})
+	f.g.Expect(err).NotTo(HaveOccurred())
+}
+
 // waitRefused waits for reason (Forbidden or Conflict) and checks the message names what it must.
 func (f *fixture) waitRefused(reason string, mentions ...string) *v1alpha1.LoginProfile {
 	f.t.Helper()
@@ -205,9 +214,7 @@ func TestProtectedUserIsNeverTouched(t *testing.T) {
 			s.ProtectedUsers = []v1alpha1.UserPattern{like(admin.user)}
 		})
 		// The administrator has a console login already; a tenant tries to take it over.
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: admin.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active")})
-		admin.g.Expect(err).NotTo(HaveOccurred())
+		admin.createOutOfBand(strongPassword(), false)
 		callsBefore := len(admin.userCalls())
 		admin.setSecret(strongPassword())
 		admin.create()
@@ -283,9 +290,7 @@ func TestObserveNeverWritesAndNeedsNoSecret(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		pc := teamProviderConfig(t, c, func(*v1alpha1.ProviderConfigSpec) {})
 		f := newFixtureOn(t, c, c.main, pc, nsTeamA)
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active"), PasswordResetRequired: true})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(strongPassword(), true)
 		direct := len(f.userCalls())
 		f.create(func(lp *v1alpha1.LoginProfile) {
 			lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyObserve
@@ -333,9 +338,7 @@ func TestAdoptionAppliesTheSecretsPasswordAndSaysSo(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		pc := teamProviderConfig(t, c, func(*v1alpha1.ProviderConfigSpec) {})
 		f := newFixtureOn(t, c, c.main, pc, nsTeamA)
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active")})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(strongPassword(), false)
 		pw := strongPassword()
 		f.setSecret(pw)
 		f.create()
@@ -413,9 +416,7 @@ func TestObserveThenManageAdoptsTheProfile(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		pc := teamProviderConfig(t, c, func(*v1alpha1.ProviderConfigSpec) {})
 		f := newFixtureOn(t, c, c.main, pc, nsTeamA)
-		_, err := directProvider(t, c, c.main.URL()).Create(context.Background(), cloud.CreateRequest{
-			User: f.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active")})
-		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createOutOfBand(strongPassword(), false)
 		f.create(func(lp *v1alpha1.LoginProfile) {
 			lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyObserve
 			lp.Spec.PasswordSecretRef = nil
