@@ -45,7 +45,7 @@ const (
 // well above what Digest writes, so that its parameters can grow a little without invalidating the
 // digests already recorded.
 const (
-	maxMemoryKiB = 64 * 1024 // 64 MiB
+	maxMemoryKiB = 32 * 1024 // 32 MiB
 	maxPasses    = 8
 	maxLanes     = 4
 	minSaltLen   = 8
@@ -57,13 +57,24 @@ const (
 
 var b64 = base64.RawStdEncoding
 
+// hashing bounds how many hashes are computed at once, whatever the number of concurrent
+// reconciles: with the memory bound, argon2 never holds more than 2 x 32 MiB, well inside the
+// manager's memory limit, even when every digest in status was forged to the maximum.
+var hashing = make(chan struct{}, 2)
+
+func idKey(pw, salt []byte, passes, memoryKiB uint32, lanes uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(pw, salt, passes, memoryKiB, lanes, keyLen)
+}
+
 // Digest returns a new salted argon2id hash of pw.
 func Digest(pw string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("reading random salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, passes, memoryKiB, lanes, keyLen)
+	key := idKey([]byte(pw), salt, passes, memoryKiB, lanes, keyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, memoryKiB, passes, lanes, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -75,7 +86,7 @@ func Matches(digest, pw string) bool {
 	if !ok {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), d.salt, d.passes, d.memoryKiB, d.lanes, d.keyLen)
+	got := idKey([]byte(pw), d.salt, d.passes, d.memoryKiB, d.lanes, d.keyLen)
 	return subtle.ConstantTimeCompare(got, d.key) == 1
 }
 

@@ -71,10 +71,10 @@ func TestParseBounds(t *testing.T) {
 		ok           bool
 	}{
 		{"what Digest writes", phc("m=19456,t=2,p=1", salt16), true},
-		{"every bound at its maximum", phc("m=65536,t=8,p=4", salt64), true},
+		{"every bound at its maximum", phc("m=32768,t=8,p=4", salt64), true},
 		{"smallest salt", phc("m=8,t=1,p=1", salt8), true},
 		{"1 GiB of memory", phc("m=1048576,t=2,p=1", salt16), false},
-		{"memory one above the bound", phc("m=65537,t=2,p=1", salt16), false},
+		{"memory one above the bound", phc("m=32769,t=2,p=1", salt16), false},
 		{"memory beyond uint32", phc("m=4294967296,t=2,p=1", salt16), false},
 		{"no memory", phc("m=0,t=2,p=1", salt16), false},
 		{"nine passes", phc("m=19456,t=9,p=1", salt16), false},
