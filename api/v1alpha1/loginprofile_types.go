@@ -247,6 +247,12 @@ type PasswordStatus struct {
 	// +optional
 	RefusedGeneration int64 `json:"refusedGeneration,omitempty"`
 
+	// refusedDigest is the salted argon2id hash of the refused password, so that a new version of
+	// the Secret holding the same password (a label changed, a secret manager re-synced) does not
+	// send it again.
+	// +optional
+	RefusedDigest string `json:"refusedDigest,omitempty"`
+
 	// pendingDigest is set, before the call, while a write carrying a new password is in flight,
 	// so that an interrupted write is neither lost nor repeated.
 	// +optional

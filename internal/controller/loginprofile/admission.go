@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -136,7 +135,10 @@ func (n *namespaceLabels) of(ctx context.Context, ns string) (map[string]string,
 	}
 	meta := &metav1.PartialObjectMetadata{}
 	meta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	if err := n.r.Get(ctx, types.NamespacedName{Name: ns}, meta); err != nil && !apierrors.IsNotFound(err) {
+	if err := n.r.Get(ctx, types.NamespacedName{Name: ns}, meta); err != nil {
+		// Not found: the LoginProfile's namespace exists, so the cache has not seen it yet. Its
+		// labels are unknown, and taking them for none could allow what a NotIn or DoesNotExist
+		// selector refuses: retry instead.
 		return nil, fmt.Errorf("reading the labels of namespace %s: %w", ns, err)
 	}
 	if n.seen == nil {
@@ -147,15 +149,13 @@ func (n *namespaceLabels) of(ctx context.Context, ns string) (map[string]string,
 }
 
 // refused reports a refusal on the object: Ready False and Stalled, with an Event when the object
-// was not refused for the same reason before. What the object observed or applied while it was
-// managed is dropped: another LoginProfile, or nobody, acts on the user now, so when this one is
-// allowed again it adopts the profile as it finds it and applies its Secret's password once.
+// was not refused for the same reason before. What it observed and applied while it was managed
+// stays in status as the last known state: when it is managed again, it keeps its record only if
+// the profile has not changed since (see forgetIfChangedMeanwhile).
 func (r *Reconciler) refused(lp *v1alpha1.LoginProfile, ref *refusal) {
 	if c := readyCondition(lp); c == nil || c.Reason != ref.reason {
 		r.event(lp, corev1.EventTypeWarning, ref.reason, "Admit", "%s", ref.message)
 	}
-	lp.Status.AtProvider = nil
-	lp.Status.Password = nil
 	setReady(lp, metav1.ConditionFalse, ref.reason, ref.message)
 }
 

@@ -23,6 +23,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -121,21 +122,23 @@ func deletionStarted() predicate.Predicate {
 
 // ownershipHandler brings back the other LoginProfiles of the same user when ownership may pass:
 //   - a LoginProfile is created that sorts before another (same creation second);
-//   - a LoginProfile is gone: those in Conflict (one of them may own the user now); the owner,
-//     if it stays the owner, has nothing to learn;
+//   - a LoginProfile is gone: all but those Ready (one of the others may own the user now); the
+//     owner, Ready, stays the owner and has nothing to learn;
 //   - a LoginProfile's spec changed (its management policy): all of them, since an older one
 //     switched to Manage takes the user from the current owner.
 //
 // A LoginProfile being deleted still owns its user, so the start of a deletion changes nothing.
 func (r *Reconciler) ownershipHandler() handler.EventHandler {
-	enqueue := func(ctx context.Context, o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request], onlyConflicts bool) {
+	enqueue := func(ctx context.Context, o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request], notReady bool) {
 		lp, ok := o.(*v1alpha1.LoginProfile)
 		if !ok {
 			return
 		}
 		for _, other := range r.contenders(ctx, lp) {
-			if onlyConflicts {
-				if c := readyCondition(other); c == nil || c.Reason != ReasonConflict {
+			if notReady {
+				// The owner, in sync, stays the owner; any other may take over (its Conflict
+				// status may not have reached the cache yet).
+				if c := readyCondition(other); c != nil && c.Status == metav1.ConditionTrue {
 					continue
 				}
 			}

@@ -520,9 +520,17 @@ func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 		f.g.Expect(lp.Status.Password.Digest).To(BeEmpty(), "nothing was applied")
 		f.g.Expect(lp.Status.Password.RefusedSecretResourceVersion).NotTo(BeEmpty())
 
-		// Events that change neither the Secret nor the spec (an annotation here; a manager restart
-		// or a second queued event alike) do not send the refused password again.
+		// Events that change neither the Secret's password nor the spec (an annotation here; a
+		// manager restart or a second queued event alike; a new version of the Secret with the same
+		// password) do not send the refused password again.
 		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Annotations = map[string]string{"poke": "1"} })
+		s := &corev1.Secret{}
+		f.g.Expect(k8s.Get(context.Background(), types.NamespacedName{Namespace: f.ns, Name: f.secret}, s)).To(Succeed())
+		s.Labels = map[string]string{"synced-by": "a-secret-manager"}
+		f.g.Expect(k8s.Update(context.Background(), s)).To(Succeed())
+		f.g.Eventually(func() string {
+			return f.get().Status.Password.RefusedSecretResourceVersion
+		}, eventuallyWait, 50*time.Millisecond).Should(Equal(s.ResourceVersion))
 
 		// It is still observed every poll (to correct drift of the other fields), but the refused
 		// password is never sent again.

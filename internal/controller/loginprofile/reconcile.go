@@ -185,14 +185,13 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	if err != nil && !errors.Is(err, errPasswordSecret) {
 		return r.secretError(lp, err)
 	}
+	// A password the cloud refused for this spec is not sent again until the Secret's password or
+	// the spec changes, however many events (or manager restarts) bring the object back.
 	var pw passwordAvailability
-	switch {
-	case sec == nil:
+	if sec == nil {
 		pw.missing = err
-	case refusedAlready(lp, sec):
-		// The cloud refused this very password for this very spec: it is not sent again until
-		// either changes, however many events (or manager restarts) bring the object back.
-		pw.refused = true
+	} else if pw.refused, err = r.refusedAlready(ctx, lp, sec); err != nil {
+		return r.secretError(lp, err)
 	}
 
 	obs, err := provider.Get(ctx, user)
@@ -238,6 +237,10 @@ func (r *Reconciler) observe(ctx context.Context, s *state, provider cloud.Provi
 		return r.cloudError(ctx, lp, "observing", err)
 	}
 	lp.Status.AtProvider = observation(&lp.Spec, obs)
+	// While observed, the profile is another's to change: what was applied before is no proof of
+	// what the cloud holds when the object is managed again, so it is forgotten (and the Secret's
+	// password applied once then, with an Adopted Event).
+	lp.Status.Password = nil
 	msg := fmt.Sprintf("Observed the console login profile of %s (managementPolicy Observe: nothing is written to the cloud)", user)
 	if p := diff(&lp.Spec, obs, nil, false, caps); len(p.fields) > 0 {
 		msg += fmt.Sprintf(". With managementPolicy Manage the operator would change: %s", strings.Join(p.fields, ", "))
@@ -304,7 +307,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	}
 	if err != nil {
 		r.clearPendingUnlessUncertain(lp, err)
-		r.recordRefused(lp, sec, err)
+		r.recordRefused(lp, sec, digest, err)
 		return r.cloudError(ctx, lp, "creating", err)
 	}
 	r.recordApplied(lp, sec, digest)
@@ -324,7 +327,11 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	lp := s.lp
 	// A profile the operator finds before it ever applied a password to it: created by another
 	// tool, by hand, or by a LoginProfile that owned the user before this one.
-	adopted := (lp.Status.AtProvider == nil || wasObserving(lp)) && (lp.Status.Password == nil ||
+	returning := wasRefused(lp)
+	if returning {
+		r.forgetIfChangedMeanwhile(lp, obs, sec, caps)
+	}
+	adopted := (lp.Status.AtProvider == nil || wasObserving(lp) || returning) && (lp.Status.Password == nil ||
 		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
 	if sec != nil {
 		if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
@@ -360,7 +367,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		updated, err := provider.Update(ctx, p.update)
 		if err != nil {
 			r.clearPendingUnlessUncertain(lp, err)
-			r.recordRefused(lp, sec, err)
+			r.recordRefused(lp, sec, digest, err)
 			if p.rotatePassword && errors.Is(err, cloud.ErrInvalidPassword) {
 				// The cloud refused the whole update for its password: the other changes (a
 				// leaver's status Inactive above all) must not wait for a better password.
@@ -404,6 +411,31 @@ func (r *Reconciler) stillRefused(lp *v1alpha1.LoginProfile) ctrl.Result {
 	}
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
 	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
+}
+
+// wasRefused reports whether the object's last outcome was a refusal (Forbidden, Conflict): it is
+// managed again now.
+func wasRefused(lp *v1alpha1.LoginProfile) bool {
+	c := readyCondition(lp)
+	return c != nil && (c.Reason == ReasonForbidden || c.Reason == ReasonConflict)
+}
+
+// forgetIfChangedMeanwhile drops what the object applied before it was refused, unless the cloud
+// shows that nobody changed the profile since: another LoginProfile or a person may have set
+// another password meanwhile, and the Secret's must then be applied again. On a cloud that
+// reports no update date, nothing shows it, so the password is applied again.
+func (r *Reconciler) forgetIfChangedMeanwhile(lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) {
+	if lp.Status.Password == nil {
+		return
+	}
+	if at := lp.Status.AtProvider; caps.UpdateDate && at != nil && at.UpdateDate != nil && !obs.UpdateDate.IsZero() &&
+		at.UpdateDate.Truncate(time.Second).Equal(obs.UpdateDate.Truncate(time.Second)) {
+		return
+	}
+	lp.Status.Password = nil
+	if sec != nil {
+		sec.changed = true
+	}
 }
 
 // wasObserving reports whether the object's last outcome was that of managementPolicy Observe:

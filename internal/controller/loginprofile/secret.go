@@ -158,7 +158,7 @@ func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) 
 	}
 	p.SecretName, p.SecretKey, p.SecretResourceVersion = sec.name, sec.key, sec.resourceVersion
 	p.ResetRequired = lp.Spec.PasswordResetRequired
-	p.RefusedSecretResourceVersion, p.RefusedGeneration = "", 0
+	p.RefusedSecretResourceVersion, p.RefusedGeneration, p.RefusedDigest = "", 0, ""
 }
 
 // resolvePending settles a password write that was interrupted (the manager stopped between the
@@ -194,25 +194,43 @@ func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfi
 	return nil
 }
 
-// recordRefused remembers which Secret version holds a password the cloud refused.
-func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, err error) {
+// recordRefused remembers which password the cloud refused (its digest), in which Secret version
+// and for which generation of the spec.
+func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, digest string, err error) {
 	if sec == nil || !errors.Is(err, cloud.ErrInvalidPassword) {
 		return
 	}
 	if lp.Status.Password == nil {
 		lp.Status.Password = &v1alpha1.PasswordStatus{}
 	}
-	lp.Status.Password.RefusedSecretResourceVersion = sec.resourceVersion
-	lp.Status.Password.RefusedGeneration = lp.Generation
+	p := lp.Status.Password
+	p.RefusedSecretResourceVersion, p.RefusedGeneration, p.RefusedDigest = sec.resourceVersion, lp.Generation, digest
 }
 
-// refusedAlready reports whether the cloud refused the password of this Secret version for this
-// generation of the spec. It does not depend on the Ready condition: a throttled or failed
-// observation in between must not release the refusal.
-func refusedAlready(lp *v1alpha1.LoginProfile, sec *secretState) bool {
+// refusedAlready reports whether the cloud refused the Secret's password for this generation of
+// the spec: the same Secret version, or another version holding the same password. It does not
+// depend on the Ready condition: a throttled or failed observation in between must not release
+// the refusal. A change of the spec does (a person acted).
+func (r *Reconciler) refusedAlready(ctx context.Context, lp *v1alpha1.LoginProfile, sec *secretState) (bool, error) {
 	p := lp.Status.Password
-	return p != nil && p.RefusedSecretResourceVersion != "" && p.RefusedSecretResourceVersion == sec.resourceVersion &&
-		p.RefusedGeneration == lp.Generation
+	if p == nil || p.RefusedSecretResourceVersion == "" || p.RefusedGeneration != lp.Generation {
+		return false, nil
+	}
+	if p.RefusedSecretResourceVersion == sec.resourceVersion {
+		return true, nil
+	}
+	if p.RefusedDigest == "" {
+		return false, nil
+	}
+	pw, err := r.loadPassword(ctx, lp, sec)
+	if err != nil {
+		return false, err
+	}
+	if !password.Matches(p.RefusedDigest, pw.Reveal()) {
+		return false, nil
+	}
+	p.RefusedSecretResourceVersion = sec.resourceVersion
+	return true, nil
 }
 
 // clearPendingUnlessUncertain drops the pending record after a call the cloud answered with a

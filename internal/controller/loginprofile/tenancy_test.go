@@ -26,6 +26,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -46,7 +47,18 @@ func teamProviderConfig(t *testing.T, c *testCloud, mutate func(*v1alpha1.Provid
 	mutate(&pc.Spec)
 	g := NewWithT(t)
 	g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
-	t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+	t.Cleanup(func() {
+		// The scenario's LoginProfiles (deleted by their own cleanups, which run first) need the
+		// ProviderConfig to release their finalizers: wait for them to go before it does.
+		g.Eventually(func(g Gomega) {
+			var list v1alpha1.LoginProfileList
+			g.Expect(k8s.List(context.Background(), &list)).To(Succeed())
+			for _, lp := range list.Items {
+				g.Expect(lp.ProviderConfigName()).NotTo(Equal(name), "LoginProfile %s/%s still uses it", lp.Namespace, lp.Name)
+			}
+		}, eventuallyWait, 50*time.Millisecond).Should(Succeed())
+		_ = k8s.Delete(context.Background(), pc)
+	})
 	return name
 }
 
@@ -104,7 +116,6 @@ func (f *fixture) waitRefused(reason string, mentions ...string) *v1alpha1.Login
 	for _, m := range mentions {
 		f.g.Expect(readyMessage(lp)).To(ContainSubstring(m))
 	}
-	f.g.Expect(lp.Status.AtProvider).To(BeNil(), "a refused object reports nothing it could only have read from the cloud")
 	f.g.Expect(f.waitEvent(reason).Note).To(Equal(readyMessage(lp)))
 	return lp
 }
@@ -158,11 +169,24 @@ func TestForbiddenBySelectorAndRevokedByALabelChange(t *testing.T) {
 
 		// The label goes: the object was Ready and is now Forbidden, through the Namespace watch.
 		labelNamespace(t, nsTeamA, func(l map[string]string) { delete(l, key) })
-		lp := f.waitRefused(loginprofile.ReasonForbidden, fmt.Sprintf("ProviderConfig %q", pc), "allowedNamespaces", key+"=yes")
-		f.g.Expect(lp.Status.Password).To(BeNil(), "what was applied while managed is forgotten")
+		f.waitRefused(loginprofile.ReasonForbidden, fmt.Sprintf("ProviderConfig %q", pc), "allowedNamespaces", key+"=yes")
 		f.g.Expect(f.userCalls()).To(HaveLen(before), "a revoked object makes no more calls")
 
-		// Deleted while forbidden: its profile stays, nothing is sent.
+		// The label comes back: managed again. Where the cloud shows that nobody changed the profile
+		// meanwhile (its update date), the password is not sent again; elsewhere it is, once.
+		labelNamespace(t, nsTeamA, func(l map[string]string) { l[key] = "yes" })
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		if c.caps.UpdateDate {
+			f.g.Expect(f.calls(opUpdate)).To(BeEmpty())
+		} else {
+			updates := f.waitCalls(opUpdate, 1)
+			f.g.Expect(updates[0].Params["password"]).To(Equal(pw))
+		}
+		before = len(f.userCalls())
+
+		// Revoked again, then deleted while forbidden: its profile stays, nothing is sent.
+		labelNamespace(t, nsTeamA, func(l map[string]string) { delete(l, key) })
+		f.waitRefused(loginprofile.ReasonForbidden, "allowedNamespaces")
 		f.deleteAndWaitGone()
 		f.g.Expect(f.userCalls()).To(HaveLen(before))
 		f.g.Expect(f.sim.HasProfile(f.user)).To(BeTrue())
@@ -436,5 +460,34 @@ func TestObserveThenManageAdoptsTheProfile(t *testing.T) {
 		updates := f.calls(opUpdate)
 		f.g.Expect(updates).To(HaveLen(1))
 		f.g.Expect(updates[0].Params["password"]).To(Equal(pw))
+	})
+}
+
+func TestManageObserveManageAppliesTheSecretAgain(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		pc := teamProviderConfig(t, c, func(*v1alpha1.ProviderConfigSpec) {})
+		f := newFixtureOn(t, c, c.main, pc, nsTeamA)
+		pw := strongPassword()
+		f.setSecret(pw)
+		f.create()
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+
+		// Observed for a while, during which someone else sets another password.
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyObserve })
+		lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonObserved)
+		f.g.Expect(lp.Status.Password).To(BeNil(), "while observed, nothing applied is vouched for")
+		_, err := directProvider(t, c, c.main.URL()).Update(context.Background(), cloud.UpdateRequest{
+			User: f.user, Password: ptr.To(cloud.NewSensitive(strongPassword()))})
+		f.g.Expect(err).NotTo(HaveOccurred())
+		updatesBefore := len(f.calls(opUpdate))
+
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Spec.ManagementPolicy = v1alpha1.ManagementPolicyManage })
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		updates := f.calls(opUpdate)[updatesBefore:]
+		f.g.Expect(updates).To(HaveLen(1), "managed again: the Secret's password is applied, not taken for granted")
+		f.g.Expect(updates[0].Params["password"]).To(Equal(pw))
+		got, _ := f.sim.Password(f.user)
+		f.g.Expect(got).To(Equal(pw))
+		f.waitEvent(loginprofile.EventAdopted)
 	})
 }
