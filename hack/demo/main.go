@@ -414,7 +414,7 @@ func refusedNames() []string {
 // summary says that every LoginProfile is Ready but the ones refused on purpose, why those are
 // refused, and what the simulated cloud heard of their users.
 func (d *demo) summary(profiles []profile) {
-	step("All %d LoginProfiles are Ready, but the %d refused on purpose:", len(profiles)-len(refusedOnPurpose), len(refusedOnPurpose))
+	step("%d LoginProfiles are Ready; the other %d are refused on purpose:", len(profiles)-len(refusedOnPurpose), len(refusedOnPurpose))
 	for _, p := range profiles {
 		if want, ok := refusedOnPurpose[p.key]; ok {
 			fmt.Printf("    %s: %s: %s\n", p.key, want, p.message)

@@ -48,6 +48,8 @@ type Denial struct {
 	User           string
 	// Detail is the rule's own words (the pattern or selector that decided).
 	Detail string
+	// bySelector: allowedNamespaces has a selector a label could match.
+	bySelector bool
 }
 
 func (d *Denial) Error() string {
@@ -56,8 +58,12 @@ func (d *Denial) Error() string {
 		return fmt.Sprintf("ProviderConfig %q refuses user %q: it matches protectedUsers pattern %q, and protected users are never touched. "+
 			"Manage this user through another ProviderConfig, or ask the ProviderConfig's owner", d.ProviderConfig, d.User, d.Detail)
 	case RuleAllowedNamespaces:
+		how := "list the namespace in allowedNamespaces.names"
+		if d.bySelector {
+			how = "list the namespace, or label it to match the selector"
+		}
 		return fmt.Sprintf("ProviderConfig %q does not allow namespace %q (allowedNamespaces: %s). "+
-			"Ask the ProviderConfig's owner to list the namespace or label it to match the selector", d.ProviderConfig, d.Namespace, d.Detail)
+			"Ask the ProviderConfig's owner to %s", d.ProviderConfig, d.Namespace, d.Detail, how)
 	default:
 		return fmt.Sprintf("ProviderConfig %q does not allow user %q: it matches no allowedUsers pattern (%s). "+
 			"Name a user the ProviderConfig allows, or ask its owner to add a pattern", d.ProviderConfig, d.User, d.Detail)
@@ -78,7 +84,9 @@ func Check(pc *v1alpha1.ProviderConfig, lp *v1alpha1.LoginProfile, nsLabels map[
 		}
 	}
 	if sel := spec.AllowedNamespaces; sel != nil && !namespaceAllowed(sel, lp.Namespace, nsLabels) {
-		return deny(RuleAllowedNamespaces, describeNamespaces(sel))
+		d := deny(RuleAllowedNamespaces, describeNamespaces(sel))
+		d.bySelector = sel.Selector != nil
+		return d
 	}
 	if spec.AllowedUsers != nil {
 		allowed := false

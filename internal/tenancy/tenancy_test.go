@@ -84,6 +84,8 @@ func TestCheck(t *testing.T) {
 			ProtectedUsers: []v1alpha1.UserPattern{"admin*"},
 		},
 	}
+	namesOnly := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "names"},
+		Spec: v1alpha1.ProviderConfigSpec{AllowedNamespaces: &v1alpha1.NamespaceSelection{Names: []string{"team-a"}}}}
 	open := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "default"}}
 	noUsers := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "none"},
 		Spec: v1alpha1.ProviderConfigSpec{AllowedUsers: []v1alpha1.UserPattern{}}}
@@ -105,7 +107,9 @@ func TestCheck(t *testing.T) {
 		"selected namespace":             {pc: teamA, lp: lp("a-2", "alice@team-a.example.onaliyun.com", ""), labels: map[string]string{"tenant": "a"}},
 		"userId pattern":                 {pc: teamA, lp: lp("team-a", "", "0a1b2c3d")},
 		"namespace neither listed nor selected": {pc: teamA, lp: lp("team-b", "alice@team-a.example.onaliyun.com", ""), labels: map[string]string{"tenant": "b"},
-			want: RuleAllowedNamespaces, contains: []string{`"shared"`, `"team-b"`, "names team-a", `selector "tenant=a"`}},
+			want: RuleAllowedNamespaces, contains: []string{`"shared"`, `"team-b"`, "names team-a", `selector "tenant=a"`, "or label it to match the selector"}},
+		"namespace not listed, no selector": {pc: namesOnly, lp: lp("team-b", "a@b.c", ""),
+			want: RuleAllowedNamespaces, contains: []string{"list the namespace in allowedNamespaces.names"}},
 		"user of another team": {pc: teamA, lp: lp("team-a", "bob@team-b.example.onaliyun.com", ""),
 			want: RuleAllowedUsers, contains: []string{`"bob@team-b.example.onaliyun.com"`, `"*@team-a.example.onaliyun.com"`}},
 		"protected wins over allowed": {pc: teamA, lp: lp("team-a", "admin@team-a.example.onaliyun.com", ""),
