@@ -17,6 +17,7 @@ limitations under the License.
 package cloud
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +34,10 @@ var (
 	// ErrInvalidPassword: the cloud refused the password (too weak, reused, against policy).
 	// Terminal until the spec or the Secret changes.
 	ErrInvalidPassword = errors.New("password refused by the cloud")
+	// ErrPasswordReused: the cloud refused the password as one the user had recently (its
+	// password reuse prevention, which on some clouds counts the current password). It is an
+	// ErrInvalidPassword too: errors.Is(err, ErrInvalidPassword) holds.
+	ErrPasswordReused = fmt.Errorf("%w: used recently", ErrInvalidPassword)
 	// ErrInvalidInput: the cloud refused another parameter. Terminal until the spec changes.
 	ErrInvalidInput = errors.New("request refused by the cloud as invalid")
 	// ErrThrottled: the account's API quota is exhausted; retry after a delay.
@@ -140,6 +145,20 @@ func Redact(s string, secrets ...Sensitive) string {
 		s = strings.ReplaceAll(s, v.value, "[redacted]")
 	}
 	return s
+}
+
+// JSONEscape is s as inside a JSON string, with or without HTML escaping (encoding/json's default
+// escapes <, > and &; the clouds' marshallers may not): the form a secret takes in a JSON body
+// that an error text quotes.
+func JSONEscape(s string, html bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(html)
+	if err := enc.Encode(s); err != nil {
+		return s
+	}
+	out := strings.TrimSuffix(b.String(), "\n")
+	return strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
 }
 
 // Errorf builds a classified error with a formatted message.

@@ -88,6 +88,9 @@ func classifyCode(code string, status int) error {
 		return cloud.ErrAuth
 
 	case isPasswordCode(code):
+		if saysReused(code) {
+			return cloud.ErrPasswordReused
+		}
 		return cloud.ErrInvalidPassword
 	// InvalidParameter*, MissingParameter*, and the other names of a malformed request (InvalidAction,
 	// InvalidVersion, Missing<Param>); the Invalid* codes of credentials are matched above.
@@ -106,6 +109,13 @@ func classifyCode(code string, status int) error {
 		// 5xx, unknown 4xx, no status at all.
 		return cloud.ErrTransient
 	}
+}
+
+// saysReused reports whether a password code is the reuse prevention's
+// (InvalidParameter.Password.Reused, ...History...).
+func saysReused(code string) bool {
+	c := strings.ToLower(code)
+	return strings.Contains(c, "reuse") || strings.Contains(c, "history")
 }
 
 // isPasswordCode reports whether the cloud refused the password itself: InvalidParameter.Password
@@ -272,8 +282,9 @@ func clean(s string, secrets []cloud.Sensitive) string {
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // encodedVariants returns each secret as it may appear in a text: raw, query-escaped (as in the
-// URL), RFC 3986-escaped (as in the canonical string) and both escaped again (as in the string to
-// sign), longest first so that no replacement breaks a longer one.
+// URL), RFC 3986-escaped (as in the canonical string), both escaped again (as in the string to
+// sign) and JSON-escaped (as in a JSON body an error quotes whole), longest first so that no
+// replacement breaks a longer one.
 func encodedVariants(secrets []cloud.Sensitive) []cloud.Sensitive {
 	seen := map[string]bool{}
 	var vals []string
@@ -296,6 +307,8 @@ func encodedVariants(secrets []cloud.Sensitive) []cloud.Sensitive {
 		add(url.PathEscape(v))
 		add(url.QueryEscape(q))
 		add(url.QueryEscape(r))
+		add(cloud.JSONEscape(v, true))
+		add(cloud.JSONEscape(v, false))
 	}
 	sort.SliceStable(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
 	out := make([]cloud.Sensitive, len(vals))

@@ -74,7 +74,8 @@ func TestClassifyCode(t *testing.T) {
 		{"EntityNotExist.User.LoginProfile", 404, cloud.ErrProfileNotFound},
 		{"EntityAlreadyExists.User.LoginProfile", 409, cloud.ErrAlreadyExists},
 		{"InvalidParameter.Password.TooWeak", 400, cloud.ErrInvalidPassword},
-		{"InvalidParameter.Password.Reused", 400, cloud.ErrInvalidPassword},
+		{"InvalidParameter.Password.Reused", 400, cloud.ErrPasswordReused},
+		{"InvalidParameter.NewPassword.InHistory", 400, cloud.ErrPasswordReused},
 		{"InvalidParameter.Password.Length", 400, cloud.ErrInvalidPassword},
 		{"InvalidParameter.Password", 400, cloud.ErrInvalidPassword},
 		{"InvalidParameter.NewPassword.TooWeak", 400, cloud.ErrInvalidPassword},
@@ -116,8 +117,12 @@ func TestClassifyCode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.code, tc.status), func(t *testing.T) {
-			if got := classifyCode(tc.code, tc.status); !errors.Is(got, tc.want) {
+			got := classifyCode(tc.code, tc.status)
+			if !errors.Is(got, tc.want) {
 				t.Fatalf("classifyCode(%q, %d) = %v, want %v", tc.code, tc.status, got, tc.want)
+			}
+			if tc.want != cloud.ErrPasswordReused && errors.Is(got, cloud.ErrPasswordReused) {
+				t.Fatalf("classifyCode(%q, %d) = %v: not a reuse refusal", tc.code, tc.status, got)
 			}
 		})
 	}

@@ -18,7 +18,6 @@ package huawei
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -72,7 +71,8 @@ const maxMessageLen = 512
 //     treats both as success.
 //   - 409: ErrAlreadyExists.
 //   - 400 of a call that sent a password (a create, an update that rotates it): ErrInvalidPassword
-//     (too weak, reused, against the password policy); any other 400: ErrInvalidInput.
+//     (too weak, against the password policy), ErrPasswordReused when the message says the
+//     password was used before (IAM's codes are not known); any other 400: ErrInvalidInput.
 //   - Any other 4xx: ErrTransient, retried with backoff; its code is kept for a human.
 func classifyResponse(c call, status int, code, message, requestID string) error {
 	switch {
@@ -97,13 +97,25 @@ func classifyResponse(c call, status int, code, message, requestID string) error
 	case status == http.StatusConflict:
 		return cloud.ErrAlreadyExists
 	case status == http.StatusBadRequest:
-		if !c.password.IsZero() {
-			return cloud.ErrInvalidPassword
+		if c.password.IsZero() {
+			return cloud.ErrInvalidInput
 		}
-		return cloud.ErrInvalidInput
+		if saysReused(code, message) {
+			return cloud.ErrPasswordReused
+		}
+		return cloud.ErrInvalidPassword
 	default:
 		return cloud.ErrTransient
 	}
+}
+
+// saysReused is the heuristic of a refused password (see classifyResponse): the reuse prevention's
+// answer speaks of a password used recently, reused, of the password history, or of the user's
+// last passwords.
+func saysReused(code, message string) bool {
+	s := strings.ToLower(code + " " + message)
+	return strings.Contains(s, "reuse") || strings.Contains(s, "used recently") || strings.Contains(s, "history") ||
+		(strings.Contains(s, "last") && strings.Contains(s, "passwords"))
 }
 
 // saysUserMissing is the heuristic of a 404 (see classifyResponse). The user id is taken out of the
@@ -315,16 +327,7 @@ func encodedVariants(secrets []cloud.Sensitive) []cloud.Sensitive {
 
 // jsonEscape is s as inside a JSON string, with or without HTML escaping (encoding/json's default
 // escapes <, > and &; the SDK's marshaller does not).
-func jsonEscape(s string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	if err := enc.Encode(s); err != nil {
-		return s
-	}
-	out := strings.TrimSuffix(b.String(), "\n")
-	return strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
-}
+func jsonEscape(s string, html bool) string { return cloud.JSONEscape(s, html) }
 
 // checkStatus refuses an answer the SDK took for a success though it is no 2xx: a redirect, which
 // the SDK does not follow and reads as a success with an empty body. It proves nothing (a delete

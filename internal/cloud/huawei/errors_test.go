@@ -103,7 +103,10 @@ func TestClassifyResponse(t *testing.T) {
 		{actionUpdate, 409, "IAM.1101", "Conflict.", password, cloud.ErrAlreadyExists},
 		// 400: the password when one was sent, the request otherwise.
 		{actionCreate, 400, "IAM.1201", "The password is too weak.", password, cloud.ErrInvalidPassword},
-		{actionUpdate, 400, "IAM.1202", "The password was used recently.", password, cloud.ErrInvalidPassword},
+		{actionUpdate, 400, "IAM.1202", "The password was used recently.", password, cloud.ErrPasswordReused},
+		{actionUpdate, 400, "IAM.0112", "The password must not be one of the last 3 passwords of the user.", password, cloud.ErrPasswordReused},
+		{actionUpdate, 400, "IAM.0111", "The password does not meet the password policy: at least 8 characters.", password, cloud.ErrInvalidPassword},
+		{actionUpdate, 400, "IAM.1204", "The new password cannot be reused.", password, cloud.ErrPasswordReused},
 		{actionUpdate, 400, "IAM.1203", "Invalid password_reset_required.", noPassword, cloud.ErrInvalidInput},
 		{actionGet, 400, "IAM.0001", "Invalid user_id.", noPassword, cloud.ErrInvalidInput},
 		{actionCreate, 400, "APIGW.0201", "Request body too large.", password, cloud.ErrInvalidInput},
@@ -132,8 +135,12 @@ func TestClassifyResponse(t *testing.T) {
 			if tc.password {
 				c.password = cloud.NewSensitive(testPassword)
 			}
-			if got := classifyResponse(c, tc.status, tc.code, tc.message, "req-1"); !errors.Is(got, tc.want) {
+			got := classifyResponse(c, tc.status, tc.code, tc.message, "req-1")
+			if !errors.Is(got, tc.want) {
 				t.Fatalf("classifyResponse = %v, want %v", got, tc.want)
+			}
+			if tc.want != cloud.ErrPasswordReused && errors.Is(got, cloud.ErrPasswordReused) {
+				t.Fatalf("classifyResponse = %v: not a reuse refusal", got)
 			}
 		})
 	}
