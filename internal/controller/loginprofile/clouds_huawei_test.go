@@ -57,6 +57,9 @@ func (s *huaweiSim) DisableAndRequireMFA(string) {
 func (s *huaweiSim) FailNextGetAsNoProfile() {
 	s.InjectFault(huaweisim.Fault{Action: huaweisim.ActionShowLoginProfileV5, Code: huaweisim.CodeLoginProfileNotFound, HTTPStatus: 404, Times: 1})
 }
+func (s *huaweiSim) PreventReuse(n int) {
+	s.SetPasswordPolicy(huaweisim.PasswordPolicy{PasswordReusePrevention: n})
+}
 func (s *huaweiSim) Throttle() {
 	s.InjectFault(huaweisim.Fault{Action: huaweisim.ActionShowLoginProfileV5, Code: huaweisim.CodeThrottled, HTTPStatus: 429})
 }
@@ -120,6 +123,7 @@ func huaweiCloud(limitedReads, limitedWrites int) (*testCloud, error) {
 		user:             func(n int64) string { return fmt.Sprintf("%032x", n) },
 		setUser:          func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserID = user },
 		userNotFoundCode: huaweisim.CodeUserNotFound, weakPasswordCode: huaweisim.CodePasswordTooWeak,
+		reusedCode:    huaweisim.CodePasswordReused,
 		throttledCode: huaweisim.CodeThrottled,
 	}, nil
 }

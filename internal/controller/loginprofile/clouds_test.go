@@ -60,6 +60,9 @@ type simulator interface {
 	DeleteProfile(user string)
 	// DisableAndRequireMFA changes status and MFA out of band (clouds whose profile has them).
 	DisableAndRequireMFA(user string)
+	// PreventReuse makes the cloud refuse a password among the user's last n (the current one
+	// included); 0 turns it off.
+	PreventReuse(n int)
 	Calls() []call
 	// FailNextGetAsNoProfile makes the next observation answer "no login profile".
 	FailNextGetAsNoProfile()
@@ -85,7 +88,7 @@ type testCloud struct {
 	user    func(n int64) string
 	setUser func(spec *v1alpha1.LoginProfileSpec, user string)
 	// codes the scenarios look for in messages
-	userNotFoundCode, weakPasswordCode, throttledCode string
+	userNotFoundCode, weakPasswordCode, reusedCode, throttledCode string
 }
 
 func (c *testCloud) pcName() string      { return c.name }
@@ -128,6 +131,9 @@ func (s *alibabaSim) DisableAndRequireMFA(user string) {
 func (s *alibabaSim) FailNextGetAsNoProfile() {
 	s.InjectFault(alibabasim.Fault{Action: "GetLoginProfile", Code: "EntityNotExist.User.LoginProfile", HTTPStatus: 404,
 		Message: "The login profile does not exist.", Times: 1})
+}
+func (s *alibabaSim) PreventReuse(n int) {
+	s.SetPasswordPolicy(alibabasim.PasswordPolicy{ReusePrevention: n})
 }
 func (s *alibabaSim) Throttle() {
 	s.InjectFault(alibabasim.Fault{Action: "GetLoginProfile", Code: "Throttling.User", HTTPStatus: 400,
@@ -195,6 +201,7 @@ func alibabaCloud(limitedReads, limitedWrites int) (*testCloud, error) {
 		user:             func(n int64) string { return fmt.Sprintf("user%d@example.onaliyun.com", n) },
 		setUser:          func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserPrincipalName = user },
 		userNotFoundCode: "EntityNotExist.User", weakPasswordCode: "InvalidParameter.Password.TooWeak",
+		reusedCode:    alibabasim.CodePasswordReused,
 		throttledCode: "Throttling.User",
 	}, nil
 }

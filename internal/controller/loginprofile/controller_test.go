@@ -36,6 +36,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -906,6 +907,41 @@ func TestInterruptedRotationThatDidNotLandIsSentOnce(t *testing.T) {
 		updates := f.calls(opUpdate)
 		f.g.Expect(updates).To(HaveLen(1))
 		f.g.Expect(updates[0].Params["password"]).To(Equal(pw2))
+		got, _ := f.sim.Password(f.user)
+		f.g.Expect(got).To(Equal(pw2))
+	})
+}
+
+func TestInterruptedRotationReSentAndRefusedAsReusedHadLanded(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		if c.caps.UpdateDate {
+			t.Skipf("%s reports an update date: an interrupted rotation that landed is not sent again (next test)", c.name)
+		}
+		// The race simulator: its reuse prevention must not refuse other scenarios' passwords.
+		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-reuse-%d", c.name, seq.Add(1)), nsWatch)
+		f.create()
+		f.waitReady(metav1.ConditionFalse, loginprofile.ReasonProviderConfigNotFound)
+		pw1, pw2 := strongPassword(), strongPassword()
+		f.setSecret(pw2)
+		// The rotation to pw2 landed; the manager stopped before recording it.
+		f.createOutOfBand(pw1, false)
+		_, err := directProvider(t, c, f.sim.URL()).Update(context.Background(), cloud.UpdateRequest{User: f.user, Password: ptr.To(cloud.NewSensitive(pw2))})
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.sim.PreventReuse(3)
+		t.Cleanup(func() { f.sim.PreventReuse(0) })
+		d1, _ := password.Digest(pw1)
+		d2, _ := password.Digest(pw2)
+		seedPending(f, v1alpha1.PasswordStatus{Digest: d1, PendingDigest: d2, PendingOperation: v1alpha1.PendingUpdate,
+			SecretName: f.secret, SecretKey: "password"})
+
+		lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		updates := f.calls(opUpdate)
+		f.g.Expect(updates).To(HaveLen(2), "ours (out of band) and the re-send")
+		f.g.Expect(updates[1].Params["password"]).To(Equal(pw2))
+		f.g.Expect(updates[1].Code).To(Equal(c.reusedCode), "the cloud refused the re-sent password as reused")
+		f.g.Expect(password.Matches(lp.Status.Password.Digest, pw2)).To(BeTrue(), "the refusal showed the rotation had landed")
+		f.g.Expect(lp.Status.Password.PendingDigest).To(BeEmpty())
+		f.g.Expect(lp.Status.Password.RefusedSecretResourceVersion).To(BeEmpty())
 		got, _ := f.sim.Password(f.user)
 		f.g.Expect(got).To(Equal(pw2))
 	})

@@ -333,14 +333,18 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	}
 	adopted := (lp.Status.AtProvider == nil || wasObserving(lp) || returning) && (lp.Status.Password == nil ||
 		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
+	var uncertain string
 	if sec != nil {
-		if err := r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
+		var err error
+		if uncertain, err = r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
 			return r.secretError(lp, err)
 		}
 	}
 	p := diff(&lp.Spec, obs, lp.Status.Password, pw.usable() && sec.changed, caps)
 	specUnchanged := s.inSync
 	var digest string
+	// resend: this rotation sends again the password of an interrupted one that may have landed.
+	var resend bool
 	if p.rotatePassword {
 		value, err := r.loadPassword(ctx, lp, sec)
 		if err != nil {
@@ -349,6 +353,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		if digest, err = password.Digest(value.Reveal()); err != nil {
 			return ctrl.Result{}, err
 		}
+		resend = uncertain != "" && password.Matches(uncertain, value.Reveal())
 		// As on create: record the intent first, with the profile's updateDate, so that an
 		// interrupted rotation is neither lost nor sent twice.
 		var base *metav1.Time
@@ -365,13 +370,32 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	}
 	if !p.update.IsEmpty() {
 		updated, err := provider.Update(ctx, p.update)
+		if resend && errors.Is(err, cloud.ErrPasswordReused) {
+			// The cloud refuses the password as one the user has already: the interrupted rotation
+			// had landed. It is applied; the other changes go on their own.
+			logf.FromContext(ctx).Info("The re-sent password of an interrupted rotation is refused as reused: it had landed")
+			r.clearPendingUnlessUncertain(lp, err)
+			r.recordApplied(lp, sec, digest)
+			r.event(lp, corev1.EventTypeNormal, EventPasswordRotated, "RotatePassword",
+				"Applied the new password from Secret %s (key %s): an interrupted rotation had landed", lp.PasswordSecretName(), lp.PasswordKey())
+			if obs, err = r.sendWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged); err != nil {
+				return r.cloudError(ctx, lp, "updating", err)
+			}
+			lp.Status.AtProvider = observation(&lp.Spec, obs)
+			return r.available(lp, obs.User), nil
+		}
 		if err != nil {
 			r.clearPendingUnlessUncertain(lp, err)
 			r.recordRefused(lp, sec, digest, err)
 			if p.rotatePassword && errors.Is(err, cloud.ErrInvalidPassword) {
 				// The cloud refused the whole update for its password: the other changes (a
 				// leaver's status Inactive above all) must not wait for a better password.
-				return r.updateWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged, err)
+				refusal := err
+				if obs, err = r.sendWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged); err != nil {
+					return r.cloudError(ctx, lp, "updating", err)
+				}
+				lp.Status.AtProvider = observation(&lp.Spec, obs)
+				return r.cloudError(ctx, lp, "updating", refusal)
 			}
 			return r.cloudError(ctx, lp, "updating", err)
 		}
@@ -445,24 +469,23 @@ func wasObserving(lp *v1alpha1.LoginProfile) bool {
 	return c != nil && (c.Reason == ReasonObserved || c.Reason == ReasonProfileNotFound)
 }
 
-// updateWithoutPassword sends the changes of an update whose password the cloud refused (refusal)
-// on their own, and reports the refusal.
-func (r *Reconciler) updateWithoutPassword(ctx context.Context, lp *v1alpha1.LoginProfile, provider cloud.Provider, obs *cloud.LoginProfile,
-	caps cloud.Capabilities, specUnchanged bool, refusal error) (ctrl.Result, error) {
+// sendWithoutPassword sends the changes of an update other than the password on their own (after
+// the cloud refused the password, or found that it holds it already), and returns the profile.
+func (r *Reconciler) sendWithoutPassword(ctx context.Context, lp *v1alpha1.LoginProfile, provider cloud.Provider, obs *cloud.LoginProfile,
+	caps cloud.Capabilities, specUnchanged bool) (*cloud.LoginProfile, error) {
 	p := diff(&lp.Spec, obs, lp.Status.Password, false, caps)
-	if !p.update.IsEmpty() {
-		updated, err := provider.Update(ctx, p.update)
-		if err != nil {
-			return r.cloudError(ctx, lp, "updating", err)
-		}
-		if updated.LastLoginTime.IsZero() {
-			updated.LastLoginTime = obs.LastLoginTime
-		}
-		obs = updated
-		r.announceUpdate(lp, p, specUnchanged)
+	if p.update.IsEmpty() {
+		return obs, nil
 	}
-	lp.Status.AtProvider = observation(&lp.Spec, obs)
-	return r.cloudError(ctx, lp, "updating", refusal)
+	updated, err := provider.Update(ctx, p.update)
+	if err != nil {
+		return nil, err
+	}
+	if updated.LastLoginTime.IsZero() {
+		updated.LastLoginTime = obs.LastLoginTime
+	}
+	r.announceUpdate(lp, p, specUnchanged)
+	return updated, nil
 }
 
 // announceAdoption emits the Adopted Event: whether the Secret's password was applied, and why not.

@@ -164,34 +164,40 @@ func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) 
 // resolvePending settles a password write that was interrupted (the manager stopped between the
 // call and the status write). The write landed when the profile exists after a create, or when its
 // updateDate moved after an update: then the pending password is the applied one and is not sent
-// again. Otherwise the record is dropped and the usual comparison decides: on a cloud that reports
-// no update date, an interrupted update is sent again.
-func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) error {
+// again. Otherwise the record is dropped and the usual comparison decides. On a cloud that reports
+// no update date, nothing shows whether an interrupted update landed: it is sent again, and
+// resolvePending returns its digest (uncertain) so that a refusal of the re-sent password as
+// reused can be read as "it had landed".
+func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) (uncertain string, err error) {
 	p := lp.Status.Password
 	if p == nil || p.PendingDigest == "" {
-		return nil
+		return "", nil
 	}
 	pending, op, base := p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate
 	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = "", "", nil
 	var landed bool
 	switch op {
 	case v1alpha1.PendingUpdate:
-		landed = caps.UpdateDate && base != nil && !obs.UpdateDate.Equal(base.Time)
+		known := caps.UpdateDate && base != nil
+		if !known {
+			return pending, nil
+		}
+		landed = !obs.UpdateDate.Equal(base.Time)
 	default: // PendingCreate: the profile we were creating exists
 		landed = true
 	}
 	if !landed {
-		return nil
+		return "", nil
 	}
 	pw, err := r.loadPassword(ctx, lp, sec)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if password.Matches(pending, pw.Reveal()) {
 		r.recordApplied(lp, sec, pending)
 		sec.changed = false
 	}
-	return nil
+	return "", nil
 }
 
 // recordRefused remembers which password the cloud refused (its digest), in which Secret version
