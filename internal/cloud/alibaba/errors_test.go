@@ -121,7 +121,7 @@ func TestClassifyCode(t *testing.T) {
 			if !errors.Is(got, tc.want) {
 				t.Fatalf("classifyCode(%q, %d) = %v, want %v", tc.code, tc.status, got, tc.want)
 			}
-			if tc.want != cloud.ErrPasswordReused && errors.Is(got, cloud.ErrPasswordReused) {
+			if !errors.Is(tc.want, cloud.ErrPasswordReused) && errors.Is(got, cloud.ErrPasswordReused) {
 				t.Fatalf("classifyCode(%q, %d) = %v: not a reuse refusal", tc.code, tc.status, got)
 			}
 		})

@@ -139,7 +139,7 @@ func TestClassifyResponse(t *testing.T) {
 			if !errors.Is(got, tc.want) {
 				t.Fatalf("classifyResponse = %v, want %v", got, tc.want)
 			}
-			if tc.want != cloud.ErrPasswordReused && errors.Is(got, cloud.ErrPasswordReused) {
+			if !errors.Is(tc.want, cloud.ErrPasswordReused) && errors.Is(got, cloud.ErrPasswordReused) {
 				t.Fatalf("classifyResponse = %v: not a reuse refusal", got)
 			}
 		})
