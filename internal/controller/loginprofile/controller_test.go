@@ -37,6 +37,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -909,6 +910,54 @@ func TestInterruptedRotationThatDidNotLandIsSentOnce(t *testing.T) {
 		f.g.Expect(updates[0].Params["password"]).To(Equal(pw2))
 		got, _ := f.sim.Password(f.user)
 		f.g.Expect(got).To(Equal(pw2))
+	})
+}
+
+// staleClient serves one LoginProfile from a copy older than the stored one, as a manager's cache
+// that has not seen the last status write yet would; everything else goes through the watch
+// manager's client.
+type staleClient struct {
+	client.Client
+	key   types.NamespacedName
+	stale *v1alpha1.LoginProfile
+}
+
+func (c staleClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	if lp, ok := obj.(*v1alpha1.LoginProfile); ok && key == c.key {
+		c.stale.DeepCopyInto(lp)
+		return nil
+	}
+	return c.Client.Get(ctx, key, obj, opts...)
+}
+
+func TestAReconcileFromAStaleCopySendsNoPassword(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		f := newFixture(t, c, nsWatch)
+		f.setSecret(strongPassword())
+		f.create()
+		stale := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+
+		// The manager rotates the password; a reconcile that starts from the copy before it (a
+		// lagging cache) must neither send the password again nor replace the newer status.
+		pw2 := strongPassword()
+		f.setSecret(pw2)
+		f.waitCalls(opUpdate, 1)
+		fresh := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		f.g.Eventually(func() string { return f.get().Status.Password.Digest }).ShouldNot(Equal(stale.Status.Password.Digest))
+		fresh = f.get()
+
+		r := &loginprofile.Reconciler{
+			Client:       staleClient{Client: watchClient, key: f.key(), stale: stale},
+			APIReader:    k8s,
+			Clients:      &cloud.Clients{Metadata: watchClient, Secrets: k8s, Options: cloud.Options{Timeout: 10 * time.Second}},
+			PollInterval: time.Hour,
+		}
+		_, err := r.Reconcile(context.Background(), ctrl.Request{NamespacedName: f.key()})
+		f.g.Expect(apierrors.IsConflict(err)).To(BeTrue(), "the intent write is refused by the optimistic lock: %v", err)
+		f.g.Expect(f.calls(opUpdate)).To(HaveLen(1), "no password re-sent from a stale copy")
+		after := f.get()
+		f.g.Expect(after.Status.Password.Digest).To(Equal(fresh.Status.Password.Digest), "the newer status is kept")
+		f.g.Expect(after.ResourceVersion).To(Equal(fresh.ResourceVersion), "nothing written")
 	})
 }
 

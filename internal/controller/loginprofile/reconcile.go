@@ -72,6 +72,9 @@ type state struct {
 	// inSync: the object was Ready for its current generation before this reconcile, so a change
 	// found in the cloud now was made out of band (drift), not asked for by the spec.
 	inSync bool
+	// stale: the object this reconcile started from is older than the one stored (a locked write
+	// conflicted); no more status is written.
+	stale bool
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -114,6 +117,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		res, err = r.reconcileNormal(ctx, s)
 	}
+	if s.stale {
+		return res, err
+	}
 	// The status now describes this generation, whatever the outcome: kstatus and Argo CD compare
 	// it with metadata.generation before they read the conditions.
 	lp.Status.ObservedGeneration = lp.Generation
@@ -130,6 +136,20 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *state) error {
 	}
 	if err := r.Status().Patch(ctx, s.lp, client.MergeFrom(s.written)); err != nil {
 		return fmt.Errorf("writing status: %w", err)
+	}
+	s.written = s.lp.DeepCopy()
+	return nil
+}
+
+// writeIntent writes the status that records a password write before the call that carries it,
+// under the optimistic lock: a reconcile that started from a cached copy older than the last status
+// written (which may record that very password as applied) must not send it again, nor replace
+// that status. A conflict ends the reconcile before any call; it is retried on a fresher copy.
+func (r *Reconciler) writeIntent(ctx context.Context, s *state) error {
+	if err := r.Status().Patch(ctx, s.lp, client.MergeFromWithOptions(s.written, client.MergeFromWithOptimisticLock{})); err != nil {
+		// Whatever this reconcile concluded rests on that copy: it writes nothing more.
+		s.stale = true
+		return fmt.Errorf("recording the password write about to be sent: %w", err)
 	}
 	s.written = s.lp.DeepCopy()
 	return nil
@@ -290,7 +310,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	recreated := s.inSync && lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive
 	r.setPending(lp, sec, digest, v1alpha1.PendingCreate, nil)
 	inProgress(lp, "Creating the console login profile of %s", user)
-	if err := r.patchStatus(ctx, s); err != nil {
+	if err := r.writeIntent(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
 	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw, caps))
@@ -363,7 +383,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		}
 		r.setPending(lp, sec, digest, v1alpha1.PendingUpdate, base)
 		inProgress(lp, "Setting the password of the console login profile of %s", obs.User)
-		if err := r.patchStatus(ctx, s); err != nil {
+		if err := r.writeIntent(ctx, s); err != nil {
 			return ctrl.Result{}, err
 		}
 		p.update.Password = &value

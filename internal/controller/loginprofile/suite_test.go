@@ -75,6 +75,8 @@ var (
 	scheme     = runtime.NewScheme()
 	k8s        client.Client
 	watchCache client.Reader
+	// watchClient is the watch manager's client: reads from its cache, with its field indexes.
+	watchClient client.Client
 	logs       syncBuffer
 
 	// passwords lists every password the tests use; none may appear in logs, events or status.
@@ -180,6 +182,7 @@ func run(m *testing.M) int {
 	}
 	_ = pollMgr
 	watchCache = watchMgr.GetClient()
+	watchClient = watchMgr.GetClient()
 	// The manager registers this collector in cmd/main.go; here it reads through the direct client,
 	// since each test manager's cache sees only its namespaces.
 	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: k8s})
