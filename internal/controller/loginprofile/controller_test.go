@@ -942,9 +942,9 @@ func TestAReconcileFromAStaleCopySendsNoPassword(t *testing.T) {
 		pw2 := strongPassword()
 		f.setSecret(pw2)
 		f.waitCalls(opUpdate, 1)
-		fresh := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 		f.g.Eventually(func() string { return f.get().Status.Password.Digest }).ShouldNot(Equal(stale.Status.Password.Digest))
-		fresh = f.get()
+		fresh := f.get()
 
 		r := &loginprofile.Reconciler{
 			Client:       staleClient{Client: watchClient, key: f.key(), stale: stale},

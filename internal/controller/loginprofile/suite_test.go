@@ -77,7 +77,7 @@ var (
 	watchCache client.Reader
 	// watchClient is the watch manager's client: reads from its cache, with its field indexes.
 	watchClient client.Client
-	logs       syncBuffer
+	logs        syncBuffer
 
 	// passwords lists every password the tests use; none may appear in logs, events or status.
 	passwordsMu sync.Mutex
