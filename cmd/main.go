@@ -164,6 +164,7 @@ func main() {
 		Clients:      clients,
 		Recorder:     mgr.GetEventRecorder("loginprofile-operator"),
 		PollInterval: pollInterval,
+		CloudTimeout: cloudTimeout,
 	}).SetupWithManager(ctx, mgr, ctrlOpts); err != nil {
 		setupLog.Error(err, "Unable to set up the controller", "controller", "LoginProfile")
 		os.Exit(1)

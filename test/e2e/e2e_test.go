@@ -394,6 +394,50 @@ func TestRestartMidCreation(t *testing.T) {
 	})
 }
 
+// TestShutdownLetsTheCallInFlightFinish stops the manager gracefully (SIGTERM, as a rolling update
+// or a drain does) while a create is in flight (slowed down by the simulator): the call that
+// carries the password and the status write after it finish before the manager exits, so the next
+// manager finds nothing interrupted.
+func TestShutdownLetsTheCallInFlightFinish(t *testing.T) {
+	eachCloud(t, func(c *tc, ce *cloudEnv) {
+		at := ce.main()
+		o := lp{at: at, name: "shutdown", namespace: c.namespace("e2e-shutdown-" + ce.name), user: c.user(at, "e2e-shutdown"),
+			password: "Shutdown-Passw0rd-Sd1!" + ce.tag}
+		c.g.Expect(at.admin.InjectFault(utils.Fault{Op: utils.OpCreate, Times: 1, Latency: 3 * time.Second})).To(Succeed())
+		c.Cleanup(func() {
+			_ = at.admin.ClearFaults()
+			if mgr := c.st.currentManager(); !mgr.Running() {
+				if err := c.st.startManager(); err != nil {
+					c.Errorf("restarting the manager: %v", err)
+				}
+			}
+		})
+		c.create(o)
+		c.g.Eventually(func(g Gomega) {
+			obj := get(g, c.st, o.namespace, o.name)
+			g.Expect(obj.Status.Password).NotTo(BeNil())
+			g.Expect(obj.Status.Password.PendingDigest).NotTo(BeEmpty())
+		}).WithTimeout(readyTimeout).WithPolling(100*time.Millisecond).Should(Succeed(),
+			"the operator should record the pending password before creating the profile")
+
+		old := c.st.currentManager()
+		c.g.Expect(old.Stop(30*time.Second)).To(Succeed(), "the manager exits cleanly on SIGTERM")
+		obj := get(c.g, c.st, o.namespace, o.name)
+		c.g.Expect(obj.Status.Password.PendingDigest).To(BeEmpty(), "the create in flight finished and was recorded before the exit")
+		c.g.Expect(obj.Status.Password.Digest).To(HavePrefix("$argon2id$"))
+		c.g.Expect(ready(obj).Status).To(Equal(metav1.ConditionTrue))
+		c.expectPassword(o, o.password, "the one of the create in flight")
+
+		c.g.Expect(c.st.startManager()).To(Succeed())
+		c.waitReady(o.namespace, o.name)
+		c.settle(o, 2)
+		creates := c.calls(o, utils.OpCreate)
+		c.g.Expect(creates).To(HaveLen(1), jsonString(creates))
+		c.g.Expect(creates[0].Code).To(BeEmpty())
+		c.g.Expect(passwordCalls(c.calls(o, utils.OpUpdate))).To(BeEmpty(), "nothing to send again")
+	})
+}
+
 // TestMissingSecret creates a LoginProfile before its password Secret, as GitOps tools often do:
 // it is not Ready (PasswordSecretNotFound, naming the Secret) and the operator only reads (the
 // Secret is needed to create the profile, not to find that there is none); once the Secret is

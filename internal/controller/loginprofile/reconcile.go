@@ -57,6 +57,9 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// PollInterval is how often a LoginProfile in sync is observed again, to correct drift.
 	PollInterval time.Duration
+	// CloudTimeout bounds one cloud call (--cloud-timeout); zero means 10 s. A reconcile that has
+	// recorded a password write finishes within CloudTimeout plus finishMargin, shutdown or not.
+	CloudTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -75,6 +78,8 @@ type state struct {
 	// stale: the object this reconcile started from is older than the one stored (a locked write
 	// conflicted); no more status is written.
 	stale bool
+	// intent: a password write was recorded; the rest of the reconcile runs to its end.
+	intent bool
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -120,6 +125,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if s.stale {
 		return res, err
 	}
+	if s.intent {
+		var cancel context.CancelFunc
+		ctx, cancel = r.finishing(ctx)
+		defer cancel()
+	}
 	// The status now describes this generation, whatever the outcome: kstatus and Argo CD compare
 	// it with metadata.generation before they read the conditions.
 	lp.Status.ObservedGeneration = lp.Generation
@@ -141,6 +151,22 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *state) error {
 	return nil
 }
 
+// finishMargin is the time a reconcile that has recorded a password write keeps, beyond
+// --cloud-timeout, to write the status after the call. The pod's termination grace period (30 s in
+// the chart and kustomize) covers both with the default --cloud-timeout of 10 s.
+const finishMargin = 5 * time.Second
+
+// finishing returns the context of the rest of a reconcile that has recorded a password write:
+// detached from the manager's shutdown, so that a rolling update lets the call that carries the
+// password and the status write that records it finish instead of interrupting them, and bounded.
+func (r *Reconciler) finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	timeout := r.CloudTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), timeout+finishMargin)
+}
+
 // writeIntent writes the status that records a password write before the call that carries it,
 // under the optimistic lock: a reconcile that started from a cached copy older than the last status
 // written (which may record that very password as applied) must not send it again, nor replace
@@ -152,6 +178,7 @@ func (r *Reconciler) writeIntent(ctx context.Context, s *state) error {
 		return fmt.Errorf("recording the password write about to be sent: %w", err)
 	}
 	s.written = s.lp.DeepCopy()
+	s.intent = true
 	return nil
 }
 
@@ -313,6 +340,8 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	if err := r.writeIntent(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
+	ctx, cancel := r.finishing(ctx)
+	defer cancel()
 	created, err := provider.Create(ctx, createRequest(&lp.Spec, user, pw, caps))
 	if errors.Is(err, cloud.ErrAlreadyExists) {
 		// Someone else created it between our observation and our create: ours did not land, so
@@ -386,6 +415,9 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		if err := r.writeIntent(ctx, s); err != nil {
 			return ctrl.Result{}, err
 		}
+		var cancel context.CancelFunc
+		ctx, cancel = r.finishing(ctx)
+		defer cancel()
 		p.update.Password = &value
 	}
 	if !p.update.IsEmpty() {
