@@ -148,15 +148,14 @@ func (n *namespaceLabels) of(ctx context.Context, ns string) (map[string]string,
 	return meta.Labels, nil
 }
 
-// refused reports a refusal on the object: Ready False and Stalled, with an Event when the object
-// was not refused for the same reason before. What it observed and applied while it was managed
-// stays in status as the last known state: when it is managed again, it keeps its record only if
-// the profile has not changed since (see forgetIfChangedMeanwhile).
-func (r *Reconciler) refused(lp *v1alpha1.LoginProfile, ref *refusal) {
+// announceRefusal emits an Event when the object was not refused for the same reason before.
+// What it observed and applied while it was managed stays in status as the last known state: when
+// it is managed again, it keeps its record only if the profile has not changed since (see
+// forgetIfChangedMeanwhile).
+func (r *Reconciler) announceRefusal(lp *v1alpha1.LoginProfile, ref *refusal) {
 	if c := readyCondition(lp); c == nil || c.Reason != ref.reason {
 		r.event(lp, corev1.EventTypeWarning, ref.reason, "Admit", "%s", ref.message)
 	}
-	setReady(lp, metav1.ConditionFalse, ref.reason, ref.message)
 }
 
 // tookOver announces that a LoginProfile held back by a Conflict now acts on its user.

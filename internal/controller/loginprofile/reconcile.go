@@ -27,7 +27,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -192,14 +191,11 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	// read and before any cloud call.
 	ref, err := r.admit(ctx, lp, pc)
 	if err != nil {
-		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, err.Error())
-		return ctrl.Result{}, err
+		return r.conclude(lp, judgeFailure(err), err)
 	}
 	if ref != nil {
-		r.refused(lp, ref)
-		// The ProviderConfig, Namespace and LoginProfile watches bring it back when a rule or the
-		// owner changes; the poll is only a safety net.
-		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		r.announceRefusal(lp, ref)
+		return r.conclude(lp, judgeRefusal(ref), nil)
 	}
 	if !lp.Observed() {
 		r.tookOver(lp, pc.Name)
@@ -210,18 +206,14 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	}
 	user, err := factory.UserOf(&lp.Spec)
 	if err != nil {
-		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, err.Error())
-		return ctrl.Result{}, reconcile.TerminalError(err)
+		return r.conclude(lp, judgeSpecError(err), err)
 	}
 	caps := factory.Capabilities()
 	if lp.Observed() {
 		return r.observe(ctx, s, provider, user, caps)
 	}
 	if why := unsupported(&lp.Spec, caps, factory.Name()); why != "" {
-		// Nothing is written to the cloud until the spec changes (the generation watch brings the
-		// object back then).
-		setReady(lp, metav1.ConditionFalse, ReasonUnsupported, why)
-		return ctrl.Result{}, nil
+		return r.conclude(lp, judgeUnsupported(why), nil)
 	}
 	if wantsNoProfile(&lp.Spec, caps) {
 		return r.ensureNoProfile(ctx, lp, provider, user)
@@ -660,13 +652,9 @@ func (r *Reconciler) providerConfig(ctx context.Context, lp *v1alpha1.LoginProfi
 	name := lp.ProviderConfigName()
 	pc := &v1alpha1.ProviderConfig{}
 	if err := r.Get(ctx, types.NamespacedName{Name: name}, pc); err != nil {
-		if apierrors.IsNotFound(err) {
-			setReady(lp, metav1.ConditionFalse, ReasonProviderConfigNotFound,
-				fmt.Sprintf("ProviderConfig %q not found: create it, or name an existing one in spec.providerConfigRef.name", name))
-			// The ProviderConfig watch brings the object back when it appears.
-			return nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
-		}
-		return nil, ctrl.Result{}, fmt.Errorf("reading ProviderConfig %s: %w", name, err)
+		err = fmt.Errorf("reading ProviderConfig %s: %w", name, err)
+		res, rerr := r.conclude(lp, judgeProviderConfigError(err, r.subject(lp, "reading")), err)
+		return nil, res, rerr
 	}
 	return pc, ctrl.Result{}, nil
 }
@@ -674,56 +662,49 @@ func (r *Reconciler) providerConfig(ctx context.Context, lp *v1alpha1.LoginProfi
 // provider returns the cloud Provider of pc. When it returns a nil Provider, the Ready condition
 // says why and the result and error are the reconcile's outcome.
 func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile, pc *v1alpha1.ProviderConfig) (cloud.Provider, cloud.Factory, ctrl.Result, error) {
-	name := pc.Name
 	p, f, err := r.Clients.For(ctx, pc)
 	if err != nil {
-		if errors.Is(err, cloud.ErrCredentials) || errors.Is(err, cloud.ErrInvalidConfig) {
-			setReady(lp, metav1.ConditionFalse, ReasonProviderConfigInvalid,
-				fmt.Sprintf("ProviderConfig %q cannot be used: %s", name, err.Error()))
-			return nil, nil, ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
-		}
-		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, fmt.Sprintf("ProviderConfig %q: %s", name, err.Error()))
-		return nil, nil, ctrl.Result{}, err
+		res, rerr := r.conclude(lp, judgeProviderConfigError(err, r.subject(lp, "connecting")), err)
+		return nil, nil, res, rerr
 	}
 	return p, f, ctrl.Result{}, nil
 }
 
-// cloudError turns a classified cloud error into the Ready condition, an Event and the retry
-// policy: terminal for refused input, backoff for throttling, the queue's backoff otherwise.
+// cloudError reports a failed cloud call: a Warning Event with the full error (request id
+// included), and the verdict of judgeCloudError.
 func (r *Reconciler) cloudError(ctx context.Context, lp *v1alpha1.LoginProfile, doing string, err error) (ctrl.Result, error) {
-	key := client.ObjectKeyFromObject(lp)
-	summary := strings.TrimSuffix(cloud.Summary(err), ".")
 	r.event(lp, corev1.EventTypeWarning, EventReconcileFailed, "Reconcile", "Failed %s the login profile: %s", doing, err.Error())
-	switch {
-	case cloud.IsThrottled(err):
-		delay := r.throttle.next(key)
-		logf.FromContext(ctx).V(1).Info("Throttled by the cloud; backing off", "after", delay, "code", cloud.Code(err))
-		setReady(lp, metav1.ConditionFalse, ReasonThrottled,
-			fmt.Sprintf("The cloud account's API quota is exhausted (%s); retrying with backoff", cloud.Code(err)))
-		return ctrl.Result{RequeueAfter: delay}, nil
-	case errors.Is(err, cloud.ErrUserNotFound):
+	res, rerr := r.conclude(lp, judgeCloudError(err, r.subject(lp, doing)), err)
+	if cloud.IsThrottled(err) {
+		logf.FromContext(ctx).V(1).Info("Throttled by the cloud; backing off", "after", res.RequeueAfter, "code", cloud.Code(err))
+	}
+	return res, rerr
+}
+
+// subject is what the verdicts about lp speak of.
+func (r *Reconciler) subject(lp *v1alpha1.LoginProfile, doing string) subject {
+	return subject{providerConfig: lp.ProviderConfigName(), secretName: lp.PasswordSecretName(), secret: lp.PasswordKey(), doing: doing}
+}
+
+// conclude applies a verdict: the Ready condition, and how the reconcile ends. err is the failure
+// the verdict is about, returned to the queue when the verdict says so.
+func (r *Reconciler) conclude(lp *v1alpha1.LoginProfile, v verdict, err error) (ctrl.Result, error) {
+	if v.forgetObservation {
 		lp.Status.AtProvider = nil
-		setReady(lp, metav1.ConditionFalse, ReasonUserNotFound,
-			fmt.Sprintf("The user does not exist in the cloud account of ProviderConfig %q (%s): create the user, or correct the user in the spec",
-				lp.ProviderConfigName(), summary))
+	}
+	setReady(lp, v.ready, v.reason, v.message)
+	switch v.retry {
+	case retryPoll:
 		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
-	case errors.Is(err, cloud.ErrInvalidPassword):
-		setReady(lp, metav1.ConditionFalse, ReasonInvalidPassword,
-			fmt.Sprintf("The cloud refused the password in Secret %q (key %q): %s. Put a password that meets the account's password policy in the Secret",
-				lp.PasswordSecretName(), lp.PasswordKey(), summary))
-		// Not sent again until the Secret or the spec changes (refusedAlready); the poll goes on,
-		// to correct drift of everything else.
-		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
-	case cloud.IsInvalidInput(err):
-		setReady(lp, metav1.ConditionFalse, ReasonInvalidSpec, fmt.Sprintf("The cloud refused the request: %s. Correct the spec", summary))
-		return ctrl.Result{}, reconcile.TerminalError(err)
-	case cloud.IsAuth(err):
-		setReady(lp, metav1.ConditionFalse, ReasonAccessDenied,
-			fmt.Sprintf("The cloud refused the credentials of ProviderConfig %q: %s. Check the access key and its RAM permissions",
-				lp.ProviderConfigName(), summary))
+	case retrySoon:
 		return ctrl.Result{RequeueAfter: jitter(min(r.PollInterval, 5*time.Minute))}, nil
+	case retryThrottled:
+		return ctrl.Result{RequeueAfter: r.throttle.next(client.ObjectKeyFromObject(lp))}, nil
+	case retryNever:
+		return ctrl.Result{}, reconcile.TerminalError(err)
+	case retryOnChange:
+		return ctrl.Result{}, nil
 	default:
-		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, fmt.Sprintf("Failed %s the login profile: %s", doing, summary))
 		return ctrl.Result{}, err
 	}
 }

@@ -98,18 +98,9 @@ func (r *Reconciler) loadPassword(ctx context.Context, lp *v1alpha1.LoginProfile
 	return v, nil
 }
 
-// secretError reports an unusable password Secret. Under GitOps the Secret often arrives after the
-// LoginProfile (External Secrets, Sealed Secrets): the Secret watch brings the object back as soon
-// as it appears, so this waits quietly instead of retrying.
+// secretError reports a password Secret that cannot be used (see judgeSecretError).
 func (r *Reconciler) secretError(lp *v1alpha1.LoginProfile, err error) (ctrl.Result, error) {
-	if !errors.Is(err, errPasswordSecret) {
-		setReady(lp, metav1.ConditionFalse, ReasonReconcileError, err.Error())
-		return ctrl.Result{}, err
-	}
-	setReady(lp, metav1.ConditionFalse, ReasonPasswordSecretNotFound,
-		fmt.Sprintf("%s: create it with the password under the key %q (spec.passwordSecretRef)",
-			withoutSentinel(errPasswordSecret, err), lp.PasswordKey()))
-	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	return r.conclude(lp, judgeSecretError(err, r.subject(lp, "reading the password Secret")), err)
 }
 
 // withoutSentinel returns err's text without the sentinel's prefix, for a condition message.
