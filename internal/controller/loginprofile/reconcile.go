@@ -27,6 +27,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -87,38 +88,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Get(ctx, req.NamespacedName, lp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	if lp.DeletionTimestamp.IsZero() && len(lp.Status.Conditions) == 0 {
-		// kstatus (Flux) counts an object without status as Current, that is done: say at once,
-		// before any slower work (the Secret, a rate-limited cloud call), that it is in progress.
-		before := lp.DeepCopy()
-		setReady(lp, metav1.ConditionUnknown, ReasonProgressing, "The operator is reconciling the LoginProfile for the first time")
-		lp.Status.ObservedGeneration = lp.Generation
-		// With the optimistic lock: a stale cached copy must not replace conditions written since
-		// (a conflict is retried with backoff).
-		if err := r.Status().Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-			return ctrl.Result{}, fmt.Errorf("writing the first status: %w", err)
-		}
-	}
-	if lp.DeletionTimestamp.IsZero() && !controllerutil.ContainsFinalizer(lp, Finalizer) {
-		before := lp.DeepCopy()
-		controllerutil.AddFinalizer(lp, Finalizer)
-		if err := r.Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
-			return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
-		}
-	}
-
 	s := &state{lp: lp, written: lp.DeepCopy()}
 	if c := readyCondition(lp); c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == lp.Generation {
 		s.inSync = true
 	}
 	var res ctrl.Result
 	var err error
-	if !lp.DeletionTimestamp.IsZero() {
+	switch {
+	case !lp.DeletionTimestamp.IsZero():
 		res, err = r.reconcileDelete(ctx, s)
 		if s.finalizedOK {
 			return res, err
 		}
-	} else {
+	case len(lp.Status.Conditions) == 0 || !controllerutil.ContainsFinalizer(lp, Finalizer):
+		res, err = r.begin(ctx, s)
+	default:
 		res, err = r.reconcileNormal(ctx, s)
 	}
 	if s.stale {
@@ -129,25 +113,59 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		ctx, cancel = r.finishing(ctx)
 		defer cancel()
 	}
-	// The status now describes this generation, whatever the outcome: kstatus and Argo CD compare
-	// it with metadata.generation before they read the conditions.
-	lp.Status.ObservedGeneration = lp.Generation
-	if perr := r.patchStatus(ctx, s); perr != nil {
-		return ctrl.Result{}, errors.Join(err, perr)
+	if werr := r.writeStatus(ctx, s); werr != nil {
+		if apierrors.IsConflict(werr) {
+			// The object changed since this reconcile read it (often its own last status, not yet
+			// in the cache): what it concluded is not recorded, so it runs again on a fresher copy.
+			logf.FromContext(ctx).V(1).Info("The LoginProfile changed meanwhile; reconciling it again")
+			return ctrl.Result{RequeueAfter: jitter(time.Second)}, nil
+		}
+		return ctrl.Result{}, errors.Join(err, werr)
 	}
 	return res, err
 }
 
-// patchStatus writes the status when it differs from the one last written.
-func (r *Reconciler) patchStatus(ctx context.Context, s *state) error {
+// begin is the first reconcile of an object (or of one whose finalizer was taken away). kstatus
+// (Flux) counts an object without status as Current, that is done: the first write is a status
+// saying that it is in progress, before any slower work (the Secret, a rate-limited cloud call);
+// the next reconcile adds the finalizer, and the one after it does the work. Neither write wakes
+// the controller (its predicates), so each comes back at once; each writes once, at its end.
+func (r *Reconciler) begin(ctx context.Context, s *state) (ctrl.Result, error) {
+	lp := s.lp
+	if len(lp.Status.Conditions) == 0 {
+		setReady(lp, metav1.ConditionUnknown, ReasonProgressing, "The operator is reconciling the LoginProfile for the first time")
+		return ctrl.Result{RequeueAfter: time.Millisecond}, nil
+	}
+	before := lp.DeepCopy()
+	controllerutil.AddFinalizer(lp, Finalizer)
+	if err := r.Patch(ctx, lp, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+		s.stale = apierrors.IsConflict(err)
+		return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
+	}
+	return ctrl.Result{RequeueAfter: time.Millisecond}, nil
+}
+
+// writeStatus is the one status write of a reconcile, at its end: the status describes this
+// generation, whatever the outcome (kstatus and Argo CD compare observedGeneration with
+// metadata.generation before they read the conditions), and is written only when it changed, under
+// the optimistic lock, so that a reconcile that started from a stale copy cannot replace a newer
+// status (a conflict is retried with backoff).
+func (r *Reconciler) writeStatus(ctx context.Context, s *state) error {
+	stamp(s.lp)
 	if equality.Semantic.DeepEqual(s.written.Status, s.lp.Status) {
 		return nil
 	}
-	if err := r.Status().Patch(ctx, s.lp, client.MergeFrom(s.written)); err != nil {
+	if err := r.Status().Patch(ctx, s.lp, client.MergeFromWithOptions(s.written, client.MergeFromWithOptimisticLock{})); err != nil {
 		return fmt.Errorf("writing status: %w", err)
 	}
 	s.written = s.lp.DeepCopy()
 	return nil
+}
+
+// stamp records that the status describes the object's current generation. It is the only place
+// observedGeneration is set.
+func stamp(lp *v1alpha1.LoginProfile) {
+	lp.Status.ObservedGeneration = lp.Generation
 }
 
 // finishMargin is the time a reconcile that has recorded a password write keeps, beyond
@@ -171,6 +189,7 @@ func (r *Reconciler) finishing(ctx context.Context) (context.Context, context.Ca
 // written (which may record that very password as applied) must not send it again, nor replace
 // that status. A conflict ends the reconcile before any call; it is retried on a fresher copy.
 func (r *Reconciler) writeIntent(ctx context.Context, s *state) error {
+	stamp(s.lp)
 	if err := r.Status().Patch(ctx, s.lp, client.MergeFromWithOptions(s.written, client.MergeFromWithOptimisticLock{})); err != nil {
 		// Whatever this reconcile concluded rests on that copy: it writes nothing more.
 		s.stale = true

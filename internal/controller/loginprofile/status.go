@@ -133,7 +133,6 @@ func setReady(lp *v1alpha1.LoginProfile, status metav1.ConditionStatus, reason, 
 // object Progressing and kstatus InProgress, not the outcome of the previous change.
 func inProgress(lp *v1alpha1.LoginProfile, format string, args ...any) {
 	setReady(lp, metav1.ConditionUnknown, ReasonProgressing, fmt.Sprintf(format, args...))
-	lp.Status.ObservedGeneration = lp.Generation
 }
 
 func readyCondition(lp *v1alpha1.LoginProfile) *metav1.Condition {
