@@ -75,6 +75,45 @@ test-chart: envtest helm ## Lint the Helm chart (dist/chart) and run the GitOps 
 test-unit: ## Run the unit tests only (no Kubernetes binaries needed).
 	go test -race -short ./...
 
+# FUZZTIME is how long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 30s
+# FUZZ_TARGETS are the fuzz targets, as package:Function. Their seed corpora (f.Add and
+# testdata/fuzz/<Function>/) run with every plain `go test`, so `make test` checks them.
+FUZZ_TARGETS = \
+	./internal/cloud/alibaba:FuzzClassify \
+	./internal/cloud/huawei:FuzzClassify \
+	./internal/controller/loginprofile:FuzzDiff \
+	./internal/tenancy:FuzzMatch \
+	./internal/tenancy:FuzzCheck \
+	./internal/password:FuzzParse \
+	./internal/password:FuzzDigest
+
+# -short: the controller package's TestMain needs envtest's binaries otherwise.
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (default 30s), one after the other; a failing input is written to its package's testdata/fuzz.
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "=== $$fn in $$pkg for $(FUZZTIME)"; \
+		go test -short -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg:$$fn"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing failed:$$failed (add the input written under testdata/fuzz to the corpus once fixed)"; exit 1; fi
+
+# The crash and fault campaign (test/chaos, docs/reliability.md). Override on the command line:
+# make chaos CHAOS_TRIALS=10 CHAOS_SEED=1234
+CHAOS_TRIALS ?= 50
+CHAOS_FAULT_TRIALS ?= 15
+CHAOS_OUTAGE_TRIALS ?= 3
+CHAOS_ASSERT ?= all
+CHAOS_SEED ?=
+CHAOS_CLOUDS ?=
+
+.PHONY: chaos
+chaos: build envtest ## Kill the manager (SIGKILL) during batches of changes, fail 20% of cloud calls, cut off the API server: check the invariants and print the table (bin/chaos-report.md).
+	KUBEBUILDER_ASSETS="$(ASSETS)" MANAGER_BIN="$(CURDIR)/bin/manager" \
+	CHAOS_TRIALS="$(CHAOS_TRIALS)" CHAOS_FAULT_TRIALS="$(CHAOS_FAULT_TRIALS)" CHAOS_OUTAGE_TRIALS="$(CHAOS_OUTAGE_TRIALS)" \
+	CHAOS_ASSERT="$(CHAOS_ASSERT)" CHAOS_SEED="$(CHAOS_SEED)" CHAOS_CLOUDS="$(CHAOS_CLOUDS)" CHAOS_REPORT="$(CURDIR)/bin/chaos-report.md" \
+	go test -count=1 -v -timeout 90m -run '^TestChaos$$' ./test/chaos/ 2>&1 | tee bin/chaos.log
+
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint.
 	$(GOLANGCI_LINT) run

@@ -166,12 +166,13 @@ func Match(pattern, s string) bool {
 	pi, ti, star, mark := 0, 0, -1, 0
 	for ti < len(t) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
+		// '*' first: a '*' of the pattern is a wildcard even where s has a '*'.
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, ti
 			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
+			pi++
+			ti++
 		case star >= 0:
 			pi = star + 1
 			mark++

@@ -177,10 +177,11 @@ func classifyError(action string, err error, secrets []cloud.Sensitive) *cloud.E
 
 	var serverErr *sdkerrors.ServerError
 	if errors.As(err, &serverErr) {
-		out.Code = serverErr.ErrorCode()
+		// The code and the request id come from the body like the message: redacted like it.
+		out.Code = cloud.Redact(serverErr.ErrorCode(), encodedVariants(secrets)...)
 		out.HTTPStatus = serverErr.HttpStatus()
-		out.RequestID = serverErr.RequestId()
-		out.Kind = classifyCode(out.Code, out.HTTPStatus)
+		out.RequestID = cloud.Redact(serverErr.RequestId(), encodedVariants(secrets)...)
+		out.Kind = classifyCode(serverErr.ErrorCode(), out.HTTPStatus)
 		out.Message = serverMessage(serverErr, secrets)
 		return out
 	}
@@ -210,7 +211,7 @@ func classifyCredentialsError(out *cloud.Error, err error, secrets []cloud.Sensi
 		}
 		out.Message = "obtaining credentials from STS: "
 		if c := serverErr.ErrorCode(); c != "" {
-			out.Message += c + ": "
+			out.Message += clean(c, secrets) + ": "
 		}
 		out.Message += serverMessage(serverErr, secrets)
 	case errors.As(err, &urlErr), errors.As(err, &opErr):

@@ -75,6 +75,9 @@ const maxMessageLen = 512
 //     password was used before (IAM's codes are not known); any other 400: ErrInvalidInput.
 //   - Any other 4xx: ErrTransient, retried with backoff; its code is kept for a human.
 func classifyResponse(c call, status int, code, message, requestID string) error {
+	// A message that quotes the password must not sway the heuristics below (one with "reuse" in
+	// it would make a weak password look reused): it is taken out first, like the user id.
+	message = cloud.Redact(message, encodedVariants([]cloud.Sensitive{c.password})...)
 	switch {
 	case status == http.StatusTooManyRequests || strings.EqualFold(code, codeThrottled):
 		return cloud.ErrThrottled
@@ -185,11 +188,14 @@ func classifyError(c call, err error, secrets []cloud.Sensitive) *cloud.Error {
 
 	if sre := responseError(err); sre != nil {
 		out.HTTPStatus = sre.StatusCode
-		out.RequestID = sre.RequestId
+		// The code and the request id come from the answer like the message: redacted like it.
+		out.RequestID = cloud.Redact(sre.RequestId, encodedVariants(secrets)...)
+		code := ""
 		if sre.StatusCode >= 400 {
-			out.Code = sre.ErrorCode
+			code = sre.ErrorCode
+			out.Code = cloud.Redact(code, encodedVariants(secrets)...)
 		}
-		out.Kind = classifyResponse(c, sre.StatusCode, out.Code, sre.ErrorMessage, sre.RequestId)
+		out.Kind = classifyResponse(c, sre.StatusCode, code, sre.ErrorMessage, sre.RequestId)
 		out.Message = responseMessage(sre, secrets)
 		return out
 	}
@@ -243,7 +249,7 @@ func classifyCredentialsError(out *cloud.Error, err error, secrets []cloud.Sensi
 		}
 		out.Message = "obtaining credentials from IAM: "
 		if sre.ErrorCode != "" && sre.StatusCode >= 400 {
-			out.Message += sre.ErrorCode + ": "
+			out.Message += clean(sre.ErrorCode, secrets) + ": "
 		}
 		out.Message += responseMessage(sre, secrets)
 		return out
