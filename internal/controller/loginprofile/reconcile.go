@@ -248,7 +248,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	var pw passwordAvailability
 	if sec == nil {
 		pw.missing = err
-	} else if pw.refused, err = r.refusedAlready(ctx, lp, sec); err != nil {
+	} else if pw.refused, err = ledgerOf(lp).refusedAlready(sec.source(), lp.Generation, r.matcher(ctx, lp, sec)); err != nil {
 		return r.secretError(lp, err)
 	}
 
@@ -298,7 +298,7 @@ func (r *Reconciler) observe(ctx context.Context, s *state, provider cloud.Provi
 	// While observed, the profile is another's to change: what was applied before is no proof of
 	// what the cloud holds when the object is managed again, so it is forgotten (and the Secret's
 	// password applied once then, with an Adopted Event).
-	lp.Status.Password = nil
+	ledgerOf(lp).forget()
 	msg := fmt.Sprintf("Observed the console login profile of %s (managementPolicy Observe: nothing is written to the cloud)", user)
 	if p := diff(&lp.Spec, obs, nil, false, caps); len(p.fields) > 0 {
 		msg += fmt.Sprintf(". With managementPolicy Manage the operator would change: %s", strings.Join(p.fields, ", "))
@@ -346,7 +346,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	// but before the status below is written, the next reconcile finds the profile and adopts it
 	// with this digest instead of sending the same password again.
 	recreated := s.inSync && lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive
-	r.setPending(lp, sec, digest, v1alpha1.PendingCreate, nil)
+	ledgerOf(lp).intend(sec.source(), digest, v1alpha1.PendingCreate, nil)
 	inProgress(lp, "Creating the console login profile of %s", user)
 	if err := r.writeIntent(ctx, s); err != nil {
 		return ctrl.Result{}, err
@@ -357,7 +357,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	if errors.Is(err, cloud.ErrAlreadyExists) {
 		// Someone else created it between our observation and our create: ours did not land, so
 		// its password must not be taken as applied. Observe again and update.
-		r.clearPendingUnlessUncertain(lp, err)
+		ledgerOf(lp).abandon(err)
 		logf.FromContext(ctx).Info("Login profile exists already; observing it again")
 		obs, gerr := provider.Get(ctx, user)
 		if gerr != nil {
@@ -366,11 +366,11 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 		return r.update(ctx, s, provider, obs, sec, passwordAvailability{}, caps)
 	}
 	if err != nil {
-		r.clearPendingUnlessUncertain(lp, err)
+		ledgerOf(lp).abandon(err)
 		r.recordRefused(lp, sec, digest, err)
 		return r.cloudError(ctx, lp, "creating", err)
 	}
-	r.recordApplied(lp, sec, digest)
+	ledgerOf(lp).applied(sec.source(), digest, lp.Spec.PasswordResetRequired, r.now())
 	lp.Status.AtProvider = observation(&lp.Spec, created)
 	if recreated {
 		r.event(lp, corev1.EventTypeNormal, EventDriftCorrected, "CorrectDrift",
@@ -395,10 +395,14 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
 	var uncertain string
 	if sec != nil {
-		var err error
-		if uncertain, err = r.resolvePending(ctx, lp, obs, sec, caps); err != nil {
+		landed, u, err := ledgerOf(lp).settle(obs, caps, sec.source(), lp.Spec.PasswordResetRequired, r.now(), r.matcher(ctx, lp, sec))
+		if err != nil {
 			return r.secretError(lp, err)
 		}
+		if landed {
+			sec.changed = false
+		}
+		uncertain = u
 	}
 	p := diff(&lp.Spec, obs, lp.Status.Password, pw.usable() && sec.changed, caps)
 	specUnchanged := s.inSync
@@ -421,7 +425,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			t := metav1.NewTime(obs.UpdateDate)
 			base = &t
 		}
-		r.setPending(lp, sec, digest, v1alpha1.PendingUpdate, base)
+		ledgerOf(lp).intend(sec.source(), digest, v1alpha1.PendingUpdate, base)
 		inProgress(lp, "Setting the password of the console login profile of %s", obs.User)
 		if err := r.writeIntent(ctx, s); err != nil {
 			return ctrl.Result{}, err
@@ -437,8 +441,8 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			// The cloud refuses the password as one the user has already: the interrupted rotation
 			// had landed. It is applied; the other changes go on their own.
 			logf.FromContext(ctx).Info("The re-sent password of an interrupted rotation is refused as reused: it had landed")
-			r.clearPendingUnlessUncertain(lp, err)
-			r.recordApplied(lp, sec, digest)
+			ledgerOf(lp).abandon(err)
+			ledgerOf(lp).applied(sec.source(), digest, lp.Spec.PasswordResetRequired, r.now())
 			r.event(lp, corev1.EventTypeNormal, EventPasswordRotated, "RotatePassword",
 				"Applied the new password from Secret %s (key %s): an interrupted rotation had landed", lp.PasswordSecretName(), lp.PasswordKey())
 			if obs, err = r.sendWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged); err != nil {
@@ -448,7 +452,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			return r.available(lp, obs.User), nil
 		}
 		if err != nil {
-			r.clearPendingUnlessUncertain(lp, err)
+			ledgerOf(lp).abandon(err)
 			r.recordRefused(lp, sec, digest, err)
 			if p.rotatePassword && errors.Is(err, cloud.ErrInvalidPassword) {
 				// The cloud refused the whole update for its password: the other changes (a
@@ -470,9 +474,9 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 	}
 	switch {
 	case p.rotatePassword:
-		r.recordApplied(lp, sec, digest)
+		ledgerOf(lp).applied(sec.source(), digest, lp.Spec.PasswordResetRequired, r.now())
 	case pw.usable():
-		r.recordChecked(lp, sec)
+		ledgerOf(lp).checked(sec.source(), lp.Spec.PasswordResetRequired)
 	}
 	lp.Status.AtProvider = observation(&lp.Spec, obs)
 	if adopted {
@@ -500,6 +504,14 @@ func (r *Reconciler) stillRefused(lp *v1alpha1.LoginProfile) ctrl.Result {
 	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
 }
 
+// recordRefused records a password the cloud refused (err is its answer; other errors record
+// nothing).
+func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, digest string, err error) {
+	if sec != nil && errors.Is(err, cloud.ErrInvalidPassword) {
+		ledgerOf(lp).refused(sec.source(), digest, lp.Generation)
+	}
+}
+
 // wasRefused reports whether the object's last outcome was a refusal (Forbidden, Conflict): it is
 // managed again now.
 func wasRefused(lp *v1alpha1.LoginProfile) bool {
@@ -519,7 +531,7 @@ func (r *Reconciler) forgetIfChangedMeanwhile(lp *v1alpha1.LoginProfile, obs *cl
 		at.UpdateDate.Truncate(time.Second).Equal(obs.UpdateDate.Truncate(time.Second)) {
 		return
 	}
-	lp.Status.Password = nil
+	ledgerOf(lp).forget()
 	if sec != nil {
 		sec.changed = true
 	}

@@ -63,17 +63,36 @@ func (r *Reconciler) passwordSecret(ctx context.Context, lp *v1alpha1.LoginProfi
 		return nil, fmt.Errorf("reading password Secret %s: %w", sec.name, err)
 	}
 	sec.resourceVersion = meta.ResourceVersion
-	applied := lp.Status.Password
-	if applied != nil && applied.Digest != "" && applied.PendingDigest == "" &&
-		applied.SecretName == sec.name && applied.SecretKey == sec.key && applied.SecretResourceVersion == sec.resourceVersion {
+	l := ledgerOf(lp)
+	if l.current(sec.source()) {
 		return sec, nil
 	}
-	pw, err := r.loadPassword(ctx, lp, sec)
+	// Read now, so that a missing key is known before anything is decided.
+	if _, err := r.loadPassword(ctx, lp, sec); err != nil {
+		return nil, err
+	}
+	changed, err := l.changed(r.matcher(ctx, lp, sec))
 	if err != nil {
 		return nil, err
 	}
-	sec.changed = applied == nil || applied.Digest == "" || !password.Matches(applied.Digest, pw.Reveal())
+	sec.changed = changed
 	return sec, nil
+}
+
+// source is where the Secret's password is read, as the ledger records it.
+func (sec *secretState) source() source {
+	return source{name: sec.name, key: sec.key, resourceVersion: sec.resourceVersion}
+}
+
+// matcher compares the Secret's password with digests, reading the Secret at most once.
+func (r *Reconciler) matcher(ctx context.Context, lp *v1alpha1.LoginProfile, sec *secretState) matcher {
+	return func(digest string) (bool, error) {
+		pw, err := r.loadPassword(ctx, lp, sec)
+		if err != nil {
+			return false, err
+		}
+		return password.Matches(digest, pw.Reveal()), nil
+	}
 }
 
 // loadPassword reads the password from the Secret, once per reconcile.
@@ -112,135 +131,4 @@ func withoutSentinel(sentinel, err error) string {
 		}
 	}
 	return msg
-}
-
-// setPending records, before a call that carries a password, which password it carries and the
-// call it is. base is the profile's updateDate before an update, when the cloud reports one.
-func (r *Reconciler) setPending(lp *v1alpha1.LoginProfile, sec *secretState, digest string, op v1alpha1.PendingOperation, base *metav1.Time) {
-	if lp.Status.Password == nil {
-		lp.Status.Password = &v1alpha1.PasswordStatus{}
-	}
-	p := lp.Status.Password
-	p.PendingDigest = digest
-	p.PendingOperation = op
-	p.PendingBaseUpdateDate = base
-	p.SecretName, p.SecretKey = sec.name, sec.key
-}
-
-// recordApplied records a password the cloud accepted.
-func (r *Reconciler) recordApplied(lp *v1alpha1.LoginProfile, sec *secretState, digest string) {
-	now := metav1.NewTime(r.now())
-	lp.Status.Password = &v1alpha1.PasswordStatus{
-		Digest:                digest,
-		SecretName:            sec.name,
-		SecretKey:             sec.key,
-		SecretResourceVersion: sec.resourceVersion,
-		ResetRequired:         lp.Spec.PasswordResetRequired,
-		LastAppliedTime:       &now,
-	}
-}
-
-// recordChecked records that the Secret's current version holds the applied password, and the
-// passwordResetRequired the cloud now reflects.
-func (r *Reconciler) recordChecked(lp *v1alpha1.LoginProfile, sec *secretState) {
-	p := lp.Status.Password
-	if p == nil {
-		return
-	}
-	p.SecretName, p.SecretKey, p.SecretResourceVersion = sec.name, sec.key, sec.resourceVersion
-	p.ResetRequired = lp.Spec.PasswordResetRequired
-	p.RefusedSecretResourceVersion, p.RefusedGeneration, p.RefusedDigest = "", 0, ""
-}
-
-// resolvePending settles a password write that was interrupted (the manager stopped between the
-// call and the status write). The write landed when the profile exists after a create, or when its
-// updateDate moved after an update: then the pending password is the applied one and is not sent
-// again. Otherwise the record is dropped and the usual comparison decides. On a cloud that reports
-// no update date, nothing shows whether an interrupted update landed: it is sent again, and
-// resolvePending returns its digest (uncertain) so that a refusal of the re-sent password as
-// reused can be read as "it had landed".
-func (r *Reconciler) resolvePending(ctx context.Context, lp *v1alpha1.LoginProfile, obs *cloud.LoginProfile, sec *secretState, caps cloud.Capabilities) (uncertain string, err error) {
-	p := lp.Status.Password
-	if p == nil || p.PendingDigest == "" {
-		return "", nil
-	}
-	pending, op, base := p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate
-	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = "", "", nil
-	var landed bool
-	switch op {
-	case v1alpha1.PendingUpdate:
-		known := caps.UpdateDate && base != nil
-		if !known {
-			return pending, nil
-		}
-		landed = !obs.UpdateDate.Equal(base.Time)
-	default: // PendingCreate: the profile we were creating exists
-		landed = true
-	}
-	if !landed {
-		return "", nil
-	}
-	pw, err := r.loadPassword(ctx, lp, sec)
-	if err != nil {
-		return "", err
-	}
-	if password.Matches(pending, pw.Reveal()) {
-		r.recordApplied(lp, sec, pending)
-		sec.changed = false
-	}
-	return "", nil
-}
-
-// recordRefused remembers which password the cloud refused (its digest), in which Secret version
-// and for which generation of the spec.
-func (r *Reconciler) recordRefused(lp *v1alpha1.LoginProfile, sec *secretState, digest string, err error) {
-	if sec == nil || !errors.Is(err, cloud.ErrInvalidPassword) {
-		return
-	}
-	if lp.Status.Password == nil {
-		lp.Status.Password = &v1alpha1.PasswordStatus{}
-	}
-	p := lp.Status.Password
-	p.RefusedSecretResourceVersion, p.RefusedGeneration, p.RefusedDigest = sec.resourceVersion, lp.Generation, digest
-}
-
-// refusedAlready reports whether the cloud refused the Secret's password for this generation of
-// the spec: the same Secret version, or another version holding the same password. It does not
-// depend on the Ready condition: a throttled or failed observation in between must not release
-// the refusal. A change of the spec does (a person acted).
-func (r *Reconciler) refusedAlready(ctx context.Context, lp *v1alpha1.LoginProfile, sec *secretState) (bool, error) {
-	p := lp.Status.Password
-	if p == nil || p.RefusedSecretResourceVersion == "" || p.RefusedGeneration != lp.Generation {
-		return false, nil
-	}
-	if p.RefusedSecretResourceVersion == sec.resourceVersion {
-		return true, nil
-	}
-	if p.RefusedDigest == "" {
-		return false, nil
-	}
-	pw, err := r.loadPassword(ctx, lp, sec)
-	if err != nil {
-		return false, err
-	}
-	if !password.Matches(p.RefusedDigest, pw.Reveal()) {
-		return false, nil
-	}
-	p.RefusedSecretResourceVersion = sec.resourceVersion
-	return true, nil
-}
-
-// clearPendingUnlessUncertain drops the pending record after a call the cloud answered with a
-// refusal: nothing was applied. After a transport failure the call may have landed, so the record
-// stays for resolvePending.
-func (r *Reconciler) clearPendingUnlessUncertain(lp *v1alpha1.LoginProfile, err error) {
-	if lp.Status.Password == nil || errors.Is(err, cloud.ErrTransient) {
-		return
-	}
-	lp.Status.Password.PendingDigest = ""
-	lp.Status.Password.PendingOperation = ""
-	lp.Status.Password.PendingBaseUpdateDate = nil
-	if lp.Status.Password.Digest == "" && lp.Status.Password.RefusedSecretResourceVersion == "" {
-		lp.Status.Password = nil
-	}
 }
