@@ -17,18 +17,17 @@ limitations under the License.
 package alibaba
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/cloudtest"
 )
 
 // The shapes of error FuzzClassify builds from its text, as the SDK returns them.
@@ -44,50 +43,6 @@ const (
 	shapeOther                    // any other error: the text is the error's
 	numShapes
 )
-
-// sentinels are the classes of package cloud; a classified error wraps exactly one.
-var sentinels = []error{cloud.ErrUserNotFound, cloud.ErrProfileNotFound, cloud.ErrAlreadyExists,
-	cloud.ErrInvalidPassword, cloud.ErrInvalidInput, cloud.ErrThrottled, cloud.ErrAuth, cloud.ErrInvalidConfig,
-	cloud.ErrTransient}
-
-// checkOneClass fails unless err wraps exactly one sentinel, which is ce.Kind or, for
-// ErrPasswordReused (an ErrInvalidPassword that says more), the class ce.Kind refines.
-func checkOneClass(t *testing.T, err error, ce *cloud.Error) (class error) {
-	t.Helper()
-	var matched []error
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			matched = append(matched, s)
-		}
-	}
-	if len(matched) != 1 || !errors.Is(ce.Kind, matched[0]) {
-		t.Fatalf("wraps %v, want exactly the class of its Kind %v", matched, ce.Kind)
-	}
-	class = matched[0]
-	if errors.Is(err, cloud.ErrPasswordReused) != errors.Is(ce.Kind, cloud.ErrPasswordReused) {
-		t.Fatalf("ErrPasswordReused wrapped: %v, Kind %v", errors.Is(err, cloud.ErrPasswordReused), ce.Kind)
-	}
-	if cloud.IsNotFound(err) != isOneOf(class, cloud.ErrUserNotFound, cloud.ErrProfileNotFound) ||
-		cloud.IsInvalidInput(err) != isOneOf(class, cloud.ErrInvalidPassword, cloud.ErrInvalidInput) ||
-		cloud.IsThrottled(err) != isOneOf(class, cloud.ErrThrottled) || cloud.IsAuth(err) != isOneOf(class, cloud.ErrAuth) {
-		t.Fatalf("predicates disagree with Kind %v", ce.Kind)
-	}
-	return class
-}
-
-// isOneOf reports whether err is one of the sentinels.
-func isOneOf(err error, sentinels ...error) bool {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// sameKind reports whether two kinds are the same sentinel (ErrPasswordReused is an
-// ErrInvalidPassword, but not the other way round).
-func sameKind(a, b error) bool { return errors.Is(a, b) && errors.Is(b, a) }
 
 // FuzzClassify drives classify with SDK errors built from arbitrary text, in which the password
 // is inserted in each form the wire gives it ({pw} raw, {q} query-escaped as in the URL, {r} the
@@ -142,17 +97,12 @@ func FuzzClassify(f *testing.F) {
 	f.Add(uint8(shapeServerFields), 400, "InvalidParameter.Password\n{pw} {q} {r} {qq} {qr} {path} {json} {jsonhtml}\nr-15", `a"b<c>&d\e+f%g~h*i/j`, "Post", false)
 
 	f.Fuzz(func(t *testing.T, shape uint8, status int, text, password, op string, canceled bool) {
-		if !realisticPassword(password) {
+		if !cloudtest.RealisticPassword(password) {
 			t.Skip()
 		}
 		forms := passwordForms(password)
-		text = expand(text, forms)
-		ctx := context.Background()
-		if canceled {
-			c, cancel := context.WithCancel(ctx)
-			cancel()
-			ctx = c
-		}
+		text = cloudtest.Expand(text, forms)
+		ctx := cloudtest.Context(canceled)
 		secrets := []cloud.Sensitive{cloud.NewSensitive(password), cloud.NewSensitive(testAKSecret), cloud.NewSensitive(testToken)}
 		// The request's URL, as the SDK builds it: every parameter, the password included.
 		rawURL := "https://ims.aliyuncs.com/?AccessKeyId=ak&Action=UpdateLoginProfile&Password=" + url.QueryEscape(password) +
@@ -166,15 +116,15 @@ func FuzzClassify(f *testing.F) {
 			server = newServerError(t, int(shape)%numShapes == shapeServerFields, status, text, forms)
 			in = server
 		case shapeURLError:
-			in = urlError(op, rawURL, text, status)
+			in = cloudtest.URLError(op, rawURL, text, status)
 		case shapeClientError:
 			code, msg, _ := strings.Cut(text, "\n")
-			in = sdkerrors.NewClientError(code, msg, urlError(op, rawURL, text, status))
+			in = sdkerrors.NewClientError(code, msg, cloudtest.URLError(op, rawURL, text, status))
 		case shapeCredsServerBody, shapeCredsServerFields:
 			in = &credentialsError{err: newServerError(t, int(shape)%numShapes == shapeCredsServerFields, status, text, forms)}
 			creds = true
 		case shapeCredsURLError:
-			in = &credentialsError{err: urlError(op, rawURL, text, status)}
+			in = &credentialsError{err: cloudtest.URLError(op, rawURL, text, status)}
 			creds = true
 		case shapeCredsOther:
 			in = &credentialsError{err: errors.New(text)}
@@ -186,90 +136,46 @@ func FuzzClassify(f *testing.F) {
 		err := classify(ctx, actionUpdate, in, secrets)
 
 		// One class, consistently.
-		var ce *cloud.Error
-		if !errors.As(err, &ce) {
-			t.Fatalf("not a *cloud.Error: %T %v", err, err)
-		}
-		class := checkOneClass(t, err, ce)
-		if errors.Is(class, cloud.ErrInvalidConfig) {
-			t.Fatalf("a call's error classified as a configuration error: %v", err)
-		}
-		if ce.Cloud != providerName || ce.Action != actionUpdate || cloud.Code(err) != ce.Code {
-			t.Fatalf("cloud, action or code lost: %#v", ce)
-		}
-		interrupted := canceled && ce.HTTPStatus == 0
-		if errors.Is(err, context.Canceled) != interrupted {
-			t.Fatalf("wraps context.Canceled: %v, want %v (HTTP %d)", errors.Is(err, context.Canceled), interrupted, ce.HTTPStatus)
-		}
-		if interrupted && !sameKind(ce.Kind, cloud.ErrTransient) {
-			t.Fatalf("an interrupted call is %v, want ErrTransient", ce.Kind)
-		}
+		ce, interrupted, class := cloudtest.CheckClassified(t, err, providerName, actionUpdate, canceled)
 
 		switch {
 		case creds:
-			if ce.Code != "" {
-				t.Fatalf("STS's code %q taken for the call's", ce.Code)
-			}
-			if !isOneOf(class, cloud.ErrAuth, cloud.ErrThrottled, cloud.ErrTransient) {
-				t.Fatalf("a credentials failure classified as %v", ce.Kind)
-			}
+			cloudtest.CheckCredentialsFailure(t, ce, class, "STS's")
 		case server != nil && !interrupted:
-			if want := classifyCode(server.ErrorCode(), server.HttpStatus()); !sameKind(ce.Kind, want) {
+			if want := classifyCode(server.ErrorCode(), server.HttpStatus()); !cloudtest.SameKind(ce.Kind, want) {
 				t.Fatalf("Kind %v, want classifyCode(%q, %d) = %v", ce.Kind, server.ErrorCode(), server.HttpStatus(), want)
 			}
 			if ce.HTTPStatus != server.HttpStatus() {
 				t.Fatalf("HTTP status %d, want %d", ce.HTTPStatus, server.HttpStatus())
 			}
 			// The cloud's code and request id are kept, unless they quote a secret.
-			if !containsAny(server.ErrorCode(), forms) && ce.Code != server.ErrorCode() {
+			if !cloudtest.ContainsAny(server.ErrorCode(), forms) && ce.Code != server.ErrorCode() {
 				t.Fatalf("code %q, want %q", ce.Code, server.ErrorCode())
 			}
-			if !containsAny(server.RequestId(), forms) && ce.RequestID != server.RequestId() {
+			if !cloudtest.ContainsAny(server.RequestId(), forms) && ce.RequestID != server.RequestId() {
 				t.Fatalf("request id %q, want %q", ce.RequestID, server.RequestId())
 			}
 		default:
-			if !sameKind(ce.Kind, cloud.ErrTransient) || ce.Code != "" {
-				t.Fatalf("a failure without an answer is %v (code %q), want ErrTransient", ce.Kind, ce.Code)
-			}
+			cloudtest.CheckNoAnswer(t, ce)
 		}
 		if !creds && len(ce.Message) > maxMessageLen+len("...") {
 			t.Fatalf("message not shortened: %d bytes", len(ce.Message))
 		}
-		if utf8.ValidString(text) && utf8.ValidString(op) && !utf8.ValidString(err.Error()) {
-			t.Fatalf("valid UTF-8 in, invalid out: %q", err.Error())
-		}
+		cloudtest.CheckValidUTF8(t, err, text, op)
 
 		// No password, in any form.
-		for _, s := range []string{err.Error(), cloud.Summary(err)} {
-			for name, v := range forms {
-				if strings.Contains(s, v) {
-					t.Fatalf("the password (%s %q) survives in %q", name, v, s)
-				}
-			}
-		}
+		cloudtest.CheckNoPassword(t, err, forms)
 	})
 }
 
-// realisticPassword keeps the passwords the property can be stated for: 8 to 64 bytes of UTF-8
-// (the clouds' minimum is 8), not made of letters alone, and without the characters that border
-// the parts of an error text (' ', ':', '.', '(', ')', '[', ']'): a password holding them could
-// be formed across a border by text that never held it, such as a code "pass" before ": word",
-// or inside a redaction marker ("redacted" in "[redacted]").
-func realisticPassword(pw string) bool {
-	if len(pw) < 8 || len(pw) > 64 || !utf8.ValidString(pw) || strings.ContainsAny(pw, " :.()[]") {
-		return false
-	}
-	return strings.ContainsFunc(pw, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') })
-}
-
-// passwordForms returns pw in each form an error text may quote it, keyed by its placeholder.
-// They are computed here, not with the provider's helpers, so that a wrong helper shows.
+// passwordForms returns pw in each form an error text may quote it, keyed by its placeholder:
+// cloudtest's, and the signature's: {r} its RFC 3986 encoding, {qq} and {qr} the query-escaped
+// and RFC 3986 forms escaped again as in the string to sign.
 func passwordForms(pw string) map[string]string {
-	q, r := url.QueryEscape(pw), rfc3986(pw)
-	return map[string]string{
-		"{pw}": pw, "{q}": q, "{r}": r, "{qq}": url.QueryEscape(q), "{qr}": url.QueryEscape(r),
-		"{path}": url.PathEscape(pw), "{json}": jsonString(pw, false), "{jsonhtml}": jsonString(pw, true),
-	}
+	forms := cloudtest.PasswordForms(pw)
+	r := rfc3986(pw)
+	forms["{r}"], forms["{qq}"], forms["{qr}"] = r, url.QueryEscape(forms["{q}"]), url.QueryEscape(r)
+	return forms
 }
 
 // rfc3986 percent-encodes every byte but the unreserved characters, with upper-case digits.
@@ -286,31 +192,6 @@ func rfc3986(s string) string {
 	return b.String()
 }
 
-// jsonString is s as inside a JSON string, with or without encoding/json's HTML escaping.
-func jsonString(s string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), `"`), `"`)
-}
-
-func expand(s string, forms map[string]string) string {
-	for k, v := range forms {
-		s = strings.ReplaceAll(s, k, v)
-	}
-	return s
-}
-
-func containsAny(s string, forms map[string]string) bool {
-	for _, v := range forms {
-		if strings.Contains(s, v) {
-			return true
-		}
-	}
-	return false
-}
-
 // newServerError builds the SDK's error for an answer, as its client does: from the body, or from
 // a body that holds the text's lines as Code, Message and RequestId; then the wrapping of
 // SignatureDoesNotMatch with the client's string to sign (which holds the password). It skips
@@ -323,29 +204,9 @@ func newServerError(t *testing.T, fields bool, status int, text string, forms ma
 		b, _ := json.Marshal(map[string]string{"Code": parts[0], "Message": parts[1], "RequestId": parts[2], "HostId": "ims.aliyuncs.com"})
 		body = string(b)
 	}
-	var se *sdkerrors.ServerError
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.Skipf("the SDK panics on this body: %v", r)
-			}
-		}()
-		se = sdkerrors.NewServerError(status, body, "").(*sdkerrors.ServerError)
-	}()
+	se := cloudtest.SkipIfSDKPanics(t, func() *sdkerrors.ServerError {
+		return sdkerrors.NewServerError(status, body, "").(*sdkerrors.ServerError)
+	})
 	sts := "POST&%2F&AccessKeyId%3Dak%26Password%3D" + forms["{qr}"]
 	return sdkerrors.WrapServerError(se, map[string]string{"StringToSign": sts})
 }
-
-// urlError is the SDK's transport failure: its URL holds every parameter. An odd status makes it a
-// timeout.
-func urlError(op, rawURL, cause string, status int) *url.Error {
-	if status%2 != 0 {
-		return &url.Error{Op: op, URL: rawURL, Err: timeoutError{cause}}
-	}
-	return &url.Error{Op: op, URL: rawURL, Err: errors.New(cause)}
-}
-
-type timeoutError struct{ msg string }
-
-func (e timeoutError) Error() string { return e.msg }
-func (timeoutError) Timeout() bool   { return true }

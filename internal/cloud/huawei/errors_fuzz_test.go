@@ -17,20 +17,18 @@ limitations under the License.
 package huawei
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/cloudtest"
 )
 
 // The shapes of error FuzzClassify builds from its text, as the SDK returns them.
@@ -46,11 +44,6 @@ const (
 	shapeOther                    // any other error: the text is the error's
 	numShapes
 )
-
-// sentinels are the classes of package cloud; a classified error wraps exactly one.
-var sentinels = []error{cloud.ErrUserNotFound, cloud.ErrProfileNotFound, cloud.ErrAlreadyExists,
-	cloud.ErrInvalidPassword, cloud.ErrInvalidInput, cloud.ErrThrottled, cloud.ErrAuth, cloud.ErrInvalidConfig,
-	cloud.ErrTransient}
 
 var actions = []string{actionGet, actionCreate, actionUpdate, actionDelete}
 
@@ -118,7 +111,7 @@ func FuzzClassify(f *testing.F) {
 	f.Add(uint8(shapeResponseFields), 404, "IAM.0004\nCould not find user.", "r", pw, uint8(0), false, true)
 
 	f.Fuzz(func(t *testing.T, shape uint8, status int, text, requestID, password string, action uint8, sent, canceled bool) {
-		if !realisticPassword(password) {
+		if !cloudtest.RealisticPassword(password) {
 			t.Skip()
 		}
 		c := call{action: actions[int(action)%len(actions)], user: user1}
@@ -127,41 +120,19 @@ func FuzzClassify(f *testing.F) {
 		}
 		answer, creds, err := classifyShape(t, int(shape)%numShapes, status, expand(text, password), expand(requestID, password), c, canceled)
 
-		var ce *cloud.Error
-		if !errors.As(err, &ce) {
-			t.Fatalf("not a *cloud.Error: %T %v", err, err)
-		}
-		class := checkOneClass(t, err, ce)
-		if errors.Is(class, cloud.ErrInvalidConfig) {
-			t.Fatalf("a call's error classified as a configuration error: %v", err)
-		}
-		if ce.Cloud != providerName || ce.Action != c.action || cloud.Code(err) != ce.Code {
-			t.Fatalf("cloud, action or code lost: %#v", ce)
-		}
-		interrupted := canceled && ce.HTTPStatus == 0
-		if errors.Is(err, context.Canceled) != interrupted {
-			t.Fatalf("wraps context.Canceled: %v, want %v (HTTP %d)", errors.Is(err, context.Canceled), interrupted, ce.HTTPStatus)
-		}
-		if interrupted && !sameKind(ce.Kind, cloud.ErrTransient) {
-			t.Fatalf("an interrupted call is %v, want ErrTransient", ce.Kind)
-		}
-		forms := passwordForms(password)
+		ce, interrupted, class := cloudtest.CheckClassified(t, err, providerName, c.action, canceled)
+		forms := cloudtest.PasswordForms(password)
 
 		switch {
 		case creds:
-			if ce.Code != "" {
-				t.Fatalf("the token API's code %q taken for the call's", ce.Code)
-			}
-			if !isOneOf(class, cloud.ErrAuth, cloud.ErrThrottled, cloud.ErrTransient) {
-				t.Fatalf("a credentials failure classified as %v", ce.Kind)
-			}
+			cloudtest.CheckCredentialsFailure(t, ce, class, "the token API's")
 		case answer != nil && !interrupted:
 			code := ""
 			if answer.StatusCode >= 400 {
 				code = answer.ErrorCode
 			}
 			want := documentedClasses(c, answer.StatusCode, code, answer.RequestId)
-			if !isOneOf(class, want...) {
+			if !cloudtest.IsOneOf(class, want...) {
 				t.Fatalf("HTTP %d, code %q, request id %q, %s: %v, want one of %v", answer.StatusCode, code, answer.RequestId, c.action, ce.Kind, want)
 			}
 			if errors.Is(ce.Kind, cloud.ErrPasswordReused) && c.password.IsZero() {
@@ -171,10 +142,10 @@ func FuzzClassify(f *testing.F) {
 				t.Fatalf("HTTP status %d, want %d", ce.HTTPStatus, answer.StatusCode)
 			}
 			// The cloud's code and request id are kept, unless they quote the password.
-			if !containsAny(code, forms) && ce.Code != code {
+			if !cloudtest.ContainsAny(code, forms) && ce.Code != code {
 				t.Fatalf("code %q, want %q", ce.Code, code)
 			}
-			if !containsAny(answer.RequestId, forms) && ce.RequestID != answer.RequestId {
+			if !cloudtest.ContainsAny(answer.RequestId, forms) && ce.RequestID != answer.RequestId {
 				t.Fatalf("request id %q, want %q", ce.RequestID, answer.RequestId)
 			}
 			// The password quoted in the message does not sway the class (the code decides as it
@@ -186,32 +157,21 @@ func FuzzClassify(f *testing.F) {
 				c2.password = cloud.NewSensitive(neutralPassword)
 				_, _, err2 := classifyShape(t, int(shape)%numShapes, status, expand(text, neutralPassword), expand(requestID, neutralPassword), c2, canceled)
 				var ce2 *cloud.Error
-				if !errors.As(err2, &ce2) || !sameKind(ce2.Kind, ce.Kind) {
+				if !errors.As(err2, &ce2) || !cloudtest.SameKind(ce2.Kind, ce.Kind) {
 					t.Fatalf("the password's text sways the class: %v with it, %v with a neutral one", ce.Kind, err2)
 				}
 			}
 		default:
-			if !sameKind(ce.Kind, cloud.ErrTransient) || ce.Code != "" {
-				t.Fatalf("a failure without an answer is %v (code %q), want ErrTransient", ce.Kind, ce.Code)
-			}
+			cloudtest.CheckNoAnswer(t, ce)
 		}
 		if !creds && len(ce.Message) > len("unexpected response: ")+maxMessageLen+len("...") {
 			t.Fatalf("message not shortened: %d bytes", len(ce.Message))
 		}
-		if utf8.ValidString(text) && utf8.ValidString(requestID) && !utf8.ValidString(err.Error()) {
-			t.Fatalf("valid UTF-8 in, invalid out: %q", err.Error())
-		}
+		cloudtest.CheckValidUTF8(t, err, text, requestID)
 
 		// No password, in any form, when the call sent it (otherwise it is not the call's secret).
-		if !sent {
-			return
-		}
-		for _, s := range []string{err.Error(), cloud.Summary(err)} {
-			for name, v := range forms {
-				if strings.Contains(s, v) {
-					t.Fatalf("the password (%s %q) survives in %q", name, v, s)
-				}
-			}
+		if sent {
+			cloudtest.CheckNoPassword(t, err, forms)
 		}
 	})
 }
@@ -220,12 +180,7 @@ func FuzzClassify(f *testing.F) {
 // with the secrets of a call: the credentials and c.password. It returns the SDK's error of the
 // answer when there is one, whether the failure is the credentials', and the classified error.
 func classifyShape(t *testing.T, shape, status int, text, requestID string, c call, canceled bool) (*sdkerr.ServiceResponseError, bool, error) {
-	ctx := context.Background()
-	if canceled {
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		ctx = cctx
-	}
+	ctx := cloudtest.Context(canceled)
 	secrets := []cloud.Sensitive{cloud.NewSensitive(testAKSecret), cloud.NewSensitive(testToken), cloud.NewSensitive(testAKID), c.password}
 	rawURL := "https://iam.myhuaweicloud.com/v5/users/" + c.user + "/login-profile"
 	code, msg, _ := strings.Cut(text, "\n")
@@ -245,12 +200,12 @@ func classifyShape(t *testing.T, shape, status int, text, requestID string, c ca
 		answer = &sdkerr.ServiceResponseError{StatusCode: status, ErrorCode: code, ErrorMessage: msg, RequestId: requestID}
 		in = *answer // the SDK returns some as values
 	case shapeURLError:
-		in = urlError(rawURL, text, status)
+		in = cloudtest.URLError("Post", rawURL, text, status)
 	case shapeCredsResponseBody:
 		in = &credentialsError{err: sdkResponseError(t, status, text, requestID)}
 		creds = true
 	case shapeCredsURLError:
-		in = &credentialsError{err: urlError("https://iam.myhuaweicloud.com/v3.0/OS-AUTH/id-token/tokens", text, status)}
+		in = &credentialsError{err: cloudtest.URLError("Post", "https://iam.myhuaweicloud.com/v3.0/OS-AUTH/id-token/tokens", text, status)}
 		creds = true
 	case shapeCredsTypeError:
 		in = &credentialsError{err: sdkerr.NewCredentialsTypeError(text)}
@@ -270,16 +225,7 @@ func sdkResponseError(t *testing.T, status int, body, requestID string) *sdkerr.
 	resp := &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
 	resp.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	resp.Header[http.CanonicalHeaderKey("X-Request-Id")] = []string{requestID}
-	var sre *sdkerr.ServiceResponseError
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.Skipf("the SDK panics on this body: %v", r)
-			}
-		}()
-		sre = sdkerr.NewServiceResponseError(resp)
-	}()
-	return sre
+	return cloudtest.SkipIfSDKPanics(t, func() *sdkerr.ServiceResponseError { return sdkerr.NewServiceResponseError(resp) })
 }
 
 // documentedClasses is the table of classifyResponse's comment: the classes an answer may have.
@@ -311,101 +257,7 @@ func documentedClasses(c call, status int, code, requestID string) []error {
 	}
 }
 
-// checkOneClass fails unless err wraps exactly one sentinel, which is ce.Kind or, for
-// ErrPasswordReused (an ErrInvalidPassword that says more), the class ce.Kind refines.
-func checkOneClass(t *testing.T, err error, ce *cloud.Error) (class error) {
-	t.Helper()
-	var matched []error
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			matched = append(matched, s)
-		}
-	}
-	if len(matched) != 1 || !errors.Is(ce.Kind, matched[0]) {
-		t.Fatalf("wraps %v, want exactly the class of its Kind %v", matched, ce.Kind)
-	}
-	class = matched[0]
-	if errors.Is(err, cloud.ErrPasswordReused) != errors.Is(ce.Kind, cloud.ErrPasswordReused) {
-		t.Fatalf("ErrPasswordReused wrapped: %v, Kind %v", errors.Is(err, cloud.ErrPasswordReused), ce.Kind)
-	}
-	if cloud.IsNotFound(err) != isOneOf(class, cloud.ErrUserNotFound, cloud.ErrProfileNotFound) ||
-		cloud.IsInvalidInput(err) != isOneOf(class, cloud.ErrInvalidPassword, cloud.ErrInvalidInput) ||
-		cloud.IsThrottled(err) != isOneOf(class, cloud.ErrThrottled) || cloud.IsAuth(err) != isOneOf(class, cloud.ErrAuth) {
-		t.Fatalf("predicates disagree with Kind %v", ce.Kind)
-	}
-	return class
-}
-
-// isOneOf reports whether err is one of the sentinels.
-func isOneOf(err error, sentinels ...error) bool {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// sameKind reports whether two kinds are the same sentinel (ErrPasswordReused is an
-// ErrInvalidPassword, but not the other way round).
-func sameKind(a, b error) bool { return errors.Is(a, b) && errors.Is(b, a) }
-
-// realisticPassword keeps the passwords the property can be stated for: 8 to 64 bytes of UTF-8
-// (the clouds' minimum is 8), not made of letters alone, and without the characters that border
-// the parts of an error text (' ', ':', '.', '(', ')', '[', ']'): a password holding them could
-// be formed across a border by text that never held it, such as a code "pass" before ": word",
-// or inside a redaction marker ("redacted" in "[redacted]").
-func realisticPassword(pw string) bool {
-	if len(pw) < 8 || len(pw) > 64 || !utf8.ValidString(pw) || strings.ContainsAny(pw, " :.()[]") {
-		return false
-	}
-	return strings.ContainsFunc(pw, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') })
-}
-
-// passwordForms returns pw in each form an error text may quote it, keyed by its placeholder.
-// They are computed here, not with the provider's helpers, so that a wrong helper shows.
-func passwordForms(pw string) map[string]string {
-	return map[string]string{
-		"{pw}": pw, "{q}": url.QueryEscape(pw), "{path}": url.PathEscape(pw),
-		"{json}": jsonString(pw, false), "{jsonhtml}": jsonString(pw, true),
-	}
-}
-
-// jsonString is s as inside a JSON string, with or without encoding/json's HTML escaping.
-func jsonString(s string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), `"`), `"`)
-}
-
 // expand puts the password's forms and the user id in place of their placeholders.
 func expand(s, pw string) string {
-	for k, v := range passwordForms(pw) {
-		s = strings.ReplaceAll(s, k, v)
-	}
-	return strings.ReplaceAll(s, "{user}", user1)
+	return strings.ReplaceAll(cloudtest.Expand(s, cloudtest.PasswordForms(pw)), "{user}", user1)
 }
-
-func containsAny(s string, forms map[string]string) bool {
-	for _, v := range forms {
-		if strings.Contains(s, v) {
-			return true
-		}
-	}
-	return false
-}
-
-// urlError is the SDK's transport failure; an odd status makes it a timeout.
-func urlError(rawURL, cause string, status int) *url.Error {
-	if status%2 != 0 {
-		return &url.Error{Op: "Post", URL: rawURL, Err: timeoutError{cause}}
-	}
-	return &url.Error{Op: "Post", URL: rawURL, Err: errors.New(cause)}
-}
-
-type timeoutError struct{ msg string }
-
-func (e timeoutError) Error() string { return e.msg }
-func (timeoutError) Timeout() bool   { return true }
