@@ -267,6 +267,11 @@ type PasswordStatus struct {
 	// different updateDate afterwards shows the update landed.
 	// +optional
 	PendingBaseUpdateDate *metav1.Time `json:"pendingBaseUpdateDate,omitempty"`
+
+	// pendingResetRequired is the passwordResetRequired the pending write carries: recorded as
+	// applied with the password if the write landed, whatever the spec says by then.
+	// +optional
+	PendingResetRequired *bool `json:"pendingResetRequired,omitempty"`
 }
 
 // LoginProfileStatus is what the operator observed and did.

@@ -68,11 +68,13 @@ func (l ledger) changed(matches matcher) (bool, error) {
 	return !same, err
 }
 
-// intend records, before a call that carries a password, which password it carries (digest) and
-// the call it is. base is the profile's updateDate before an update, when the cloud reports one.
-func (l ledger) intend(src source, digest string, op v1alpha1.PendingOperation, base *metav1.Time) {
+// intend records, before a call that carries a password, which password it carries (digest), the
+// passwordResetRequired sent with it and the call it is. base is the profile's updateDate before an
+// update, when the cloud reports one.
+func (l ledger) intend(src source, digest string, resetRequired bool, op v1alpha1.PendingOperation, base *metav1.Time) {
 	p := l.record()
 	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = digest, op, base
+	p.PendingResetRequired = &resetRequired
 	p.SecretName, p.SecretKey = src.name, src.key
 }
 
@@ -138,14 +140,14 @@ func (l ledger) refusedAlready(src source, generation int64, matches matcher) (b
 // dropped and the usual comparison decides. On a cloud that reports no update date nothing shows
 // whether an interrupted update landed: it is sent again, and settle returns its digest
 // (uncertain), so that a refusal of the re-sent password as reused can be read as "it had landed".
-func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src source, resetRequired bool, now time.Time,
+func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src source, now time.Time,
 	matches matcher) (landed bool, uncertain string, err error) {
 	p := l.status.Password
 	if p == nil || p.PendingDigest == "" {
 		return false, "", nil
 	}
-	pending, op, base := p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate
-	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = "", "", nil
+	pending, op, base, reset := p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate, p.PendingResetRequired
+	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate, p.PendingResetRequired = "", "", nil, nil
 	if op == v1alpha1.PendingUpdate {
 		if !caps.UpdateDate || base == nil {
 			return false, pending, nil
@@ -159,7 +161,9 @@ func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src sou
 	if err != nil || !same {
 		return false, "", err
 	}
-	l.applied(src, pending, resetRequired, now)
+	// The flag sent with the write, not the spec's now: the spec may have changed since, and then
+	// the diff must still see that the cloud has the old one.
+	l.applied(src, pending, reset != nil && *reset, now)
 	return true, "", nil
 }
 
@@ -170,7 +174,7 @@ func (l ledger) abandon(err error) {
 	if p == nil || errors.Is(err, cloud.ErrTransient) {
 		return
 	}
-	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate = "", "", nil
+	p.PendingDigest, p.PendingOperation, p.PendingBaseUpdateDate, p.PendingResetRequired = "", "", nil, nil
 	if p.Digest == "" && p.RefusedSecretResourceVersion == "" {
 		l.status.Password = nil
 	}

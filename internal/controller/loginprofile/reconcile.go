@@ -346,7 +346,7 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	// but before the status below is written, the next reconcile finds the profile and adopts it
 	// with this digest instead of sending the same password again.
 	recreated := s.inSync && lp.Status.AtProvider != nil && lp.Status.AtProvider.Status != cloud.StatusInactive
-	ledgerOf(lp).intend(sec.source(), digest, v1alpha1.PendingCreate, nil)
+	ledgerOf(lp).intend(sec.source(), digest, lp.Spec.PasswordResetRequired, v1alpha1.PendingCreate, nil)
 	inProgress(lp, "Creating the console login profile of %s", user)
 	if err := r.writeIntent(ctx, s); err != nil {
 		return ctrl.Result{}, err
@@ -395,7 +395,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		(lp.Status.Password.Digest == "" && lp.Status.Password.PendingDigest == ""))
 	var uncertain string
 	if sec != nil {
-		landed, u, err := ledgerOf(lp).settle(obs, caps, sec.source(), lp.Spec.PasswordResetRequired, r.now(), r.matcher(ctx, lp, sec))
+		landed, u, err := ledgerOf(lp).settle(obs, caps, sec.source(), r.now(), r.matcher(ctx, lp, sec))
 		if err != nil {
 			return r.secretError(lp, err)
 		}
@@ -425,7 +425,7 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			t := metav1.NewTime(obs.UpdateDate)
 			base = &t
 		}
-		ledgerOf(lp).intend(sec.source(), digest, v1alpha1.PendingUpdate, base)
+		ledgerOf(lp).intend(sec.source(), digest, lp.Spec.PasswordResetRequired, v1alpha1.PendingUpdate, base)
 		inProgress(lp, "Setting the password of the console login profile of %s", obs.User)
 		if err := r.writeIntent(ctx, s); err != nil {
 			return ctrl.Result{}, err
