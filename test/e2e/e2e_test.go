@@ -341,6 +341,31 @@ func TestDeletion(t *testing.T) {
 	})
 }
 
+// createInFlight creates o with its create slowed down by the simulator for latency, and returns
+// once the operator recorded the pending password: the create is in flight. The test may stop or
+// kill the manager then; a manager is running again after the test whatever happens.
+func (c *tc) createInFlight(o lp, latency time.Duration) {
+	c.Helper()
+	// Times 1: the fault is global to the simulator, and this is the one create of the moment.
+	c.g.Expect(o.at.admin.InjectFault(utils.Fault{Op: utils.OpCreate, Times: 1, Latency: latency})).To(Succeed())
+	c.Cleanup(func() {
+		_ = o.at.admin.ClearFaults()
+		// The next tests need a manager, even when this one failed between the stop and the restart.
+		if mgr := c.st.currentManager(); !mgr.Running() {
+			if err := c.st.startManager(); err != nil {
+				c.Errorf("restarting the manager: %v", err)
+			}
+		}
+	})
+	c.create(o)
+	c.g.Eventually(func(g Gomega) {
+		obj := get(g, c.st, o.namespace, o.name)
+		g.Expect(obj.Status.Password).NotTo(BeNil())
+		g.Expect(obj.Status.Password.PendingDigest).NotTo(BeEmpty())
+	}).WithTimeout(readyTimeout).WithPolling(100*time.Millisecond).Should(Succeed(),
+		"the operator should record the pending password before creating the profile")
+}
+
 // TestRestartMidCreation kills the manager (SIGKILL) while a create is in flight (slowed down by
 // the simulator), after the operator recorded the pending password: the new manager adopts the
 // profile the call created, without creating it again nor re-sending the password.
@@ -349,25 +374,7 @@ func TestRestartMidCreation(t *testing.T) {
 		at := ce.main()
 		o := lp{at: at, name: "restart", namespace: c.namespace("e2e-restart-" + ce.name), user: c.user(at, "e2e-restart"),
 			password: "Restart-Passw0rd-Rs1!" + ce.tag}
-		// Times 1: the fault is global to the simulator, and this is the one create of the moment.
-		c.g.Expect(at.admin.InjectFault(utils.Fault{Op: utils.OpCreate, Times: 1, Latency: 4 * time.Second})).To(Succeed())
-		c.Cleanup(func() {
-			_ = at.admin.ClearFaults()
-			// The next tests need a manager, even when this one failed between the kill and the restart.
-			if mgr := c.st.currentManager(); !mgr.Running() {
-				if err := c.st.startManager(); err != nil {
-					c.Errorf("restarting the manager: %v", err)
-				}
-			}
-		})
-		c.create(o)
-
-		c.g.Eventually(func(g Gomega) {
-			obj := get(g, c.st, o.namespace, o.name)
-			g.Expect(obj.Status.Password).NotTo(BeNil())
-			g.Expect(obj.Status.Password.PendingDigest).NotTo(BeEmpty())
-		}).WithTimeout(readyTimeout).WithPolling(100*time.Millisecond).Should(Succeed(),
-			"the operator should record the pending password before creating the profile")
+		c.createInFlight(o, 4*time.Second)
 		old := c.st.currentManager()
 		c.g.Expect(old.Kill()).To(Succeed())
 		c.g.Expect(ready(get(c.g, c.st, o.namespace, o.name)).Status).NotTo(Equal(metav1.ConditionTrue),
@@ -403,23 +410,7 @@ func TestShutdownLetsTheCallInFlightFinish(t *testing.T) {
 		at := ce.main()
 		o := lp{at: at, name: "shutdown", namespace: c.namespace("e2e-shutdown-" + ce.name), user: c.user(at, "e2e-shutdown"),
 			password: "Shutdown-Passw0rd-Sd1!" + ce.tag}
-		c.g.Expect(at.admin.InjectFault(utils.Fault{Op: utils.OpCreate, Times: 1, Latency: 3 * time.Second})).To(Succeed())
-		c.Cleanup(func() {
-			_ = at.admin.ClearFaults()
-			if mgr := c.st.currentManager(); !mgr.Running() {
-				if err := c.st.startManager(); err != nil {
-					c.Errorf("restarting the manager: %v", err)
-				}
-			}
-		})
-		c.create(o)
-		c.g.Eventually(func(g Gomega) {
-			obj := get(g, c.st, o.namespace, o.name)
-			g.Expect(obj.Status.Password).NotTo(BeNil())
-			g.Expect(obj.Status.Password.PendingDigest).NotTo(BeEmpty())
-		}).WithTimeout(readyTimeout).WithPolling(100*time.Millisecond).Should(Succeed(),
-			"the operator should record the pending password before creating the profile")
-
+		c.createInFlight(o, 3*time.Second)
 		old := c.st.currentManager()
 		c.g.Expect(old.Stop(30*time.Second)).To(Succeed(), "the manager exits cleanly on SIGTERM")
 		obj := get(c.g, c.st, o.namespace, o.name)
