@@ -58,6 +58,10 @@ type Capabilities struct {
 	// UpdateDate: the cloud reports when the profile last changed, which shows whether an
 	// interrupted update landed. Without it, an interrupted password update is sent again.
 	UpdateDate bool
+	// UpdateDateResolution is the step of the update date the cloud reports (Alibaba Cloud: the
+	// second): an update within the same step as the write before it leaves the date unchanged, so
+	// the controller holds a password update until that step has passed.
+	UpdateDateResolution time.Duration
 }
 
 // Options are the settings every provider accepts.

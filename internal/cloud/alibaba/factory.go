@@ -82,7 +82,7 @@ func (Factory) DefaultRateLimit() cloud.RateLimit {
 // Capabilities implements cloud.Factory: an IMS login profile has a status, the MFA flag and an
 // update date.
 func (Factory) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
+	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second}
 }
 
 // UserOf implements cloud.Factory: the user principal name.

@@ -72,7 +72,7 @@ var huaweiParams = map[string]string{"password": "password", "password_reset_req
 func (s *huaweiSim) Calls() []call {
 	var out []call
 	for _, c := range s.Server.Calls() {
-		nc := call{Op: huaweiOps[c.Action], User: c.UserID, Code: c.Code, Params: map[string]string{}}
+		nc := call{Op: huaweiOps[c.Action], User: c.UserID, Code: c.Code, Time: c.Time, Params: map[string]string{}}
 		for k, v := range c.Params {
 			if nk, ok := huaweiParams[k]; ok {
 				nc.Params[nk] = v

@@ -18,6 +18,7 @@ package loginprofile_test
 
 import (
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -46,6 +47,8 @@ type call struct {
 	User   string
 	Params map[string]string
 	Code   string
+	// Time is when the simulator received it.
+	Time time.Time
 }
 
 type simulator interface {
@@ -69,6 +72,8 @@ type simulator interface {
 	// Throttle makes every observation answer the cloud's throttling error until ClearFaults.
 	Throttle()
 	ClearFaults()
+	// SetLatency delays every API call by d.
+	SetLatency(d time.Duration)
 }
 
 // testCloud is one cloud of the table.
@@ -150,7 +155,7 @@ var alibabaParams = map[string]string{
 func (s *alibabaSim) Calls() []call {
 	var out []call
 	for _, c := range s.Server.Calls() {
-		nc := call{Op: alibabaOps[c.Action], User: c.Params["UserPrincipalName"], Code: c.Code, Params: map[string]string{}}
+		nc := call{Op: alibabaOps[c.Action], User: c.Params["UserPrincipalName"], Code: c.Code, Time: c.Time, Params: map[string]string{}}
 		for k, v := range c.Params {
 			if nk, ok := alibabaParams[k]; ok {
 				nc.Params[nk] = v
@@ -183,7 +188,7 @@ func alibabaCloud(limitedReads, limitedWrites int) (*testCloud, error) {
 	}
 	return &testCloud{
 		name: "alibaba",
-		caps: cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true},
+		caps: cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second},
 		main: main, limited: limited, race: race,
 		providerConfig: func(name, url string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig {
 			return &v1alpha1.ProviderConfig{

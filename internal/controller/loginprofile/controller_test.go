@@ -554,9 +554,7 @@ func TestRefusedPasswordIsNotSentAgainAfterAThrottledPoll(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		// The race simulator: the fault must not throttle other scenarios' objects.
 		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-refused-%d", c.name, seq.Add(1)), nsPoll)
-		pc := c.providerConfig(f.pc, c.race.URL(), nil)
-		f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
-		t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+		f.createProviderConfig()
 		f.setSecret("abc")
 		f.create()
 		f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
@@ -669,9 +667,7 @@ func TestThrottlingBacksOffAndRecovers(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		// The race simulator: the fault must not throttle other scenarios' objects.
 		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-throttle-%d", c.name, seq.Add(1)), nsPoll)
-		pc := c.providerConfig(f.pc, c.race.URL(), nil)
-		f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
-		t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+		f.createProviderConfig()
 		f.setSecret(strongPassword())
 		f.create()
 		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
@@ -774,9 +770,7 @@ func TestCreateRacingAnotherCreatorAppliesTheSecretsPassword(t *testing.T) {
 			User: f.user, Password: cloud.NewSensitive(strongPassword()), Status: statusIf(c, "Active")})
 		f.g.Expect(err).NotTo(HaveOccurred())
 		f.sim.FailNextGetAsNoProfile()
-		pc := c.providerConfig(f.pc, c.race.URL(), nil)
-		f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
-		t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
+		f.createProviderConfig()
 
 		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 		creates := f.calls(opCreate)
@@ -853,6 +847,12 @@ func seedPending(f *fixture, ps v1alpha1.PasswordStatus) {
 		g.Expect(lp.Status.Password).NotTo(BeNil())
 		g.Expect(lp.Status.Password.PendingDigest).To(Equal(ps.PendingDigest))
 	}, eventuallyWait, 20*time.Millisecond).Should(Succeed())
+	f.createProviderConfig()
+}
+
+// createProviderConfig creates the fixture's ProviderConfig, pointing at its simulator.
+func (f *fixture) createProviderConfig() {
+	f.t.Helper()
 	pc := f.c.providerConfig(f.pc, f.sim.URL(), nil)
 	f.g.Expect(k8s.Create(context.Background(), pc)).To(Succeed())
 	f.t.Cleanup(func() { _ = k8s.Delete(context.Background(), pc) })
@@ -1014,6 +1014,79 @@ func TestInterruptedRotationThatLandedIsNotRepeated(t *testing.T) {
 		lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
 		f.g.Expect(f.calls(opUpdate)).To(BeEmpty(), "the profile's updateDate moved: the rotation landed")
 		f.g.Expect(lp.Status.Password.Digest).To(Equal(d2))
+	})
+}
+
+func TestARotationRightAfterAWriteMovesTheUpdateDate(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		if c.caps.UpdateDateResolution == 0 {
+			t.Skipf("%s reports no update date", c.name)
+		}
+		// A cloud that dates writes to the second gives an update in the same second as the write
+		// before it the same updateDate; were that update interrupted, the next reconcile would
+		// take it for one that did not land and send the password again.
+		f := blockedOnProviderConfig(t, c)
+		pw1, pw2 := strongPassword(), strongPassword()
+		f.setSecret(pw2)
+		// Early in a second, so that the operator's update would fall within it.
+		f.g.Eventually(func() int { return time.Now().Nanosecond() }, 2*time.Second, 5*time.Millisecond).
+			Should(BeNumerically("<", 200*time.Millisecond))
+		f.createOutOfBand(pw1, false)
+		direct := directProvider(t, c, f.sim.URL())
+		base, err := direct.Get(context.Background(), f.user)
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.createProviderConfig()
+
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		updates := f.calls(opUpdate)
+		f.g.Expect(updates).To(HaveLen(1), "the Secret's password applied once")
+		f.g.Expect(updates[0].Params["password"]).To(Equal(pw2))
+		after, err := direct.Get(context.Background(), f.user)
+		f.g.Expect(err).NotTo(HaveOccurred())
+		f.g.Expect(after.UpdateDate).To(BeTemporally(">", base.UpdateDate),
+			"the update landed in a later second than the write before it, so an interruption would show")
+	})
+}
+
+func TestASpecChangeDuringARotationKeepsItsOutcome(t *testing.T) {
+	eachCloud(t, func(t *testing.T, c *testCloud) {
+		// The race simulator: its latency must not slow other scenarios.
+		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-midcall-%d", c.name, seq.Add(1)), nsWatch)
+		f.createProviderConfig()
+		f.setSecret(strongPassword())
+		f.create()
+		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+
+		// The rotation's call is slow; the spec changes while it is in flight, so the status
+		// write after it conflicts. Its outcome must be kept: the password is not sent again.
+		f.sim.SetLatency(1500 * time.Millisecond)
+		t.Cleanup(func() { f.sim.SetLatency(0) })
+		pw2 := strongPassword()
+		f.setSecret(pw2)
+		f.g.Eventually(func() string {
+			if p := f.get().Status.Password; p != nil {
+				return p.PendingDigest
+			}
+			return ""
+		}, eventuallyWait, 10*time.Millisecond).ShouldNot(BeEmpty(), "the rotation's intent is written before its call")
+		f.patchSpec(func(lp *v1alpha1.LoginProfile) { lp.Spec.PasswordResetRequired = true })
+		f.sim.SetLatency(0)
+
+		lp := f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
+		var withPassword []call
+		for _, u := range f.calls(opUpdate) {
+			if u.Params["password"] != "" {
+				withPassword = append(withPassword, u)
+			}
+		}
+		f.g.Expect(withPassword).To(HaveLen(1), "the rotation's password is sent once")
+		f.g.Expect(withPassword[0].Params["password"]).To(Equal(pw2))
+		f.g.Expect(password.Matches(lp.Status.Password.Digest, pw2)).To(BeTrue())
+		f.g.Expect(lp.Status.Password.PendingDigest).To(BeEmpty())
+		got, _ := f.sim.Password(f.user)
+		f.g.Expect(got).To(Equal(pw2))
+		f.g.Eventually(func() bool { return f.sim.ResetRequired(f.user) }, eventuallyWait, 50*time.Millisecond).
+			Should(BeTrue(), "and the spec's change reaches the cloud")
 	})
 }
 

@@ -167,6 +167,26 @@ func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src sou
 	return true, "", nil
 }
 
+// clockSkew is the most the manager's clock is taken to differ from the cloud's (NTP keeps them
+// within milliseconds).
+const clockSkew = time.Second
+
+// updateHold is how long a password update must wait so that, if it lands, the profile's update
+// date moves off base, the date observed before it (and recorded with the intent): settle reads an
+// unchanged date as "did not land", which holds only if the update cannot fall within base's step.
+// A cloud that reports dates to the second (Alibaba Cloud) gives an update made within the same
+// second as the write before it (a create, often) the same updateDate.
+//
+// Waiting one step after the observation is enough whatever the clocks, as base's write came before
+// the observation. When the manager's clock says base's step ended more than clockSkew ago, there is
+// no wait: the usual case, a profile not written in the last two seconds.
+func updateHold(base time.Time, resolution time.Duration, now time.Time) time.Duration {
+	if base.IsZero() || resolution <= 0 {
+		return 0
+	}
+	return max(0, min(resolution, base.Truncate(resolution).Add(resolution+clockSkew).Sub(now)))
+}
+
 // abandon drops the intent after a call the cloud answered with a refusal: nothing was applied.
 // After a transport failure the call may have landed, so the intent stays for settle.
 func (l ledger) abandon(err error) {

@@ -199,3 +199,30 @@ func TestLedgerAbandon(t *testing.T) {
 		t.Fatal("forget drops the record")
 	}
 }
+
+func TestUpdateHold(t *testing.T) {
+	base := time.Date(2026, 12, 2, 6, 0, 7, 0, time.UTC) // dates to the second: the step [:07, :08)
+	for name, tc := range map[string]struct {
+		base       time.Time
+		resolution time.Duration
+		now        time.Time
+		want       time.Duration
+	}{
+		"a cloud without an update date":        {time.Time{}, 0, base, 0},
+		"an update date without a step":         {base, 0, base, 0},
+		"no date observed":                      {time.Time{}, time.Second, base, 0},
+		"written in this second: one step":      {base, time.Second, base.Add(300 * time.Millisecond), time.Second},
+		"written last second, within the skew":  {base, time.Second, base.Add(1500 * time.Millisecond), 500 * time.Millisecond},
+		"its step ended more than the skew ago": {base, time.Second, base.Add(2 * time.Second), 0},
+		"written an hour ago":                   {base, time.Second, base.Add(time.Hour), 0},
+		// The manager's clock behind the cloud's: base is in its future. One step after the
+		// observation is enough whatever the clocks.
+		"base ahead of the manager's clock": {base, time.Second, base.Add(-time.Minute), time.Second},
+		// A date with sub-step digits is taken from the start of its step.
+		"a date inside its step": {base.Add(900 * time.Millisecond), time.Second, base.Add(1800 * time.Millisecond), 200 * time.Millisecond},
+	} {
+		if got := updateHold(tc.base, tc.resolution, tc.now); got != tc.want {
+			t.Errorf("%s: updateHold = %v, want %v", name, got, tc.want)
+		}
+	}
+}

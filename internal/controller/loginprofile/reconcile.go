@@ -116,8 +116,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if werr := r.writeStatus(ctx, s); werr != nil {
 		if apierrors.IsConflict(werr) {
 			// The object changed since this reconcile read it (often its own last status, not yet
-			// in the cache): what it concluded is not recorded, so it runs again on a fresher copy.
+			// in the cache, or a spec change during a cloud call): what it concluded is not recorded,
+			// so it runs again on a fresher copy. What a password call did is kept, though.
 			logf.FromContext(ctx).V(1).Info("The LoginProfile changed meanwhile; reconciling it again")
+			if s.intent {
+				if kerr := r.keepPasswordOutcome(ctx, s); kerr != nil {
+					logf.FromContext(ctx).V(1).Info("Could not record the password write's outcome; the next reconcile settles it", "error", kerr.Error())
+				}
+			}
 			return ctrl.Result{RequeueAfter: jitter(time.Second)}, nil
 		}
 		return ctrl.Result{}, errors.Join(err, werr)
@@ -160,6 +166,29 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *state) error {
 	}
 	s.written = s.lp.DeepCopy()
 	return nil
+}
+
+// keepPasswordOutcome records what this reconcile's password call did (status.password) on the
+// object as stored now, after the final status write conflicted: a change made while the call was
+// in flight (the spec, a label) must not turn a call whose answer the operator has into an
+// interrupted one, which the next reconcile would settle from the cloud's update date, or send
+// again where the cloud has none. It changes nothing else: the conditions and observedGeneration
+// describe an older generation, which the next reconcile handles. It writes only if status.password
+// is still the intent this reconcile wrote, under the optimistic lock.
+func (r *Reconciler) keepPasswordOutcome(ctx context.Context, s *state) error {
+	if equality.Semantic.DeepEqual(s.lp.Status.Password, s.written.Status.Password) {
+		return nil
+	}
+	fresh := &v1alpha1.LoginProfile{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.lp), fresh); err != nil {
+		return err
+	}
+	if !equality.Semantic.DeepEqual(fresh.Status.Password, s.written.Status.Password) {
+		return errors.New("status.password changed meanwhile")
+	}
+	before := fresh.DeepCopy()
+	fresh.Status.Password = s.lp.Status.Password.DeepCopy()
+	return r.Status().Patch(ctx, fresh, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
 }
 
 // stamp records that the status describes the object's current generation. It is the only place
@@ -419,7 +448,12 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		}
 		resend = uncertain != "" && password.Matches(uncertain, value.Reveal())
 		// As on create: record the intent first, with the profile's updateDate, so that an
-		// interrupted rotation is neither lost nor sent twice.
+		// interrupted rotation is neither lost nor sent twice; on a cloud that dates updates to the
+		// second, not within the second of the write before it, which would leave that date as it
+		// is (at most one second, a rotation right after another write).
+		if err := pause(ctx, updateHold(obs.UpdateDate, caps.UpdateDateResolution, r.now())); err != nil {
+			return ctrl.Result{}, err
+		}
 		var base *metav1.Time
 		if !obs.UpdateDate.IsZero() {
 			t := metav1.NewTime(obs.UpdateDate)
@@ -779,6 +813,21 @@ func timeOrNil(t time.Time) *metav1.Time {
 	}
 	mt := metav1.NewTime(t)
 	return &mt
+}
+
+// pause waits d, or until ctx ends (the manager stops: nothing was sent yet).
+func pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // jitter spreads requeues over ±10% so that objects created together do not poll together.
