@@ -23,7 +23,7 @@ limitations under the License.
 // Once listening, it prints a line to stdout, "cloudsim: <cloud> simulator listening on http://HOST:PORT" (for
 // example "cloudsim: alibaba IMS simulator listening on ..."), then, for some clouds, lines describing the account
 // (huawei: the domain id and the users' ids), and serves until SIGINT or SIGTERM. The simulator's admin API is
-// under /_sim/ (see internal/sim/alibaba and internal/sim/huawei).
+// under /_sim/, the same for every cloud (see internal/sim/simcore).
 package main
 
 import (
@@ -42,6 +42,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // config is the flags' values; every cloud reads the ones that apply to it.
@@ -60,12 +61,6 @@ type config struct {
 	logCalls        bool
 }
 
-// simulator is one cloud's simulated API.
-type simulator interface {
-	Listen(addr string) (string, error)
-	Shutdown(ctx context.Context) error
-}
-
 // cloud is a simulator this binary can run.
 type cloud struct {
 	// description names the API in the "listening" line: "<description> simulator listening on <url>".
@@ -76,7 +71,9 @@ type cloud struct {
 	// defaultDomainID is the account id when --domain-id is empty; "" for a cloud without one (--domain-id is then
 	// refused).
 	defaultDomainID string
-	new             func(cfg config, log *slog.Logger) simulator
+	// new returns the cloud's simulator, configured from the flags but for the users and the latency, which
+	// run sets on the core alike for every cloud.
+	new func(cfg config, log *slog.Logger) *simcore.Core
 	// describe, when set, returns lines printed after the "listening" line, each prefixed with "cloudsim: ".
 	describe func(cfg config) []string
 }
@@ -118,20 +115,15 @@ var huaweiUserNames = map[string]string{
 	"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1": "erin",
 }
 
-func newHuawei(cfg config, log *slog.Logger) simulator {
-	s := huawei.NewServer(huawei.Options{
+func newHuawei(cfg config, log *slog.Logger) *simcore.Core {
+	return huawei.NewServer(huawei.Options{
 		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
 		DomainID:        cfg.domainID,
 		ReadsPerSecond:  cfg.readsPerSecond,
 		WritesPerSecond: cfg.writesPerSecond,
 		PasswordPolicy:  huawei.PasswordPolicy{MinimumPasswordLength: cfg.passwordMinLen, PasswordReusePrevention: cfg.passwordReuse},
 		Logger:          log,
-	})
-	for _, u := range cfg.users {
-		s.AddUser(u)
-	}
-	s.SetLatency(cfg.latency)
-	return s
+	}).Core
 }
 
 // describeHuawei names the domain id, which the SDK's credentials need (WithDomainId), and the users' ids.
@@ -147,19 +139,14 @@ func describeHuawei(cfg config) []string {
 	return lines
 }
 
-func newAlibaba(cfg config, log *slog.Logger) simulator {
-	s := alibaba.NewServer(alibaba.Options{
+func newAlibaba(cfg config, log *slog.Logger) *simcore.Core {
+	return alibaba.NewServer(alibaba.Options{
 		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
 		ReadsPerSecond:  cfg.readsPerSecond,
 		WritesPerSecond: cfg.writesPerSecond,
 		PasswordPolicy:  alibaba.PasswordPolicy{MinimumLength: cfg.passwordMinLen, ReusePrevention: cfg.passwordReuse},
 		Logger:          log,
-	})
-	for _, u := range cfg.users {
-		s.AddUser(u)
-	}
-	s.SetLatency(cfg.latency)
-	return s
+	}).Core
 }
 
 func cloudNames() []string {
@@ -256,6 +243,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	sim := c.new(cfg, log)
+	for _, u := range cfg.users {
+		sim.AddUser(u)
+	}
+	sim.SetLatency(cfg.latency)
 	url, err := sim.Listen(cfg.listen)
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.faults[f.served] = kind
 		f.counts[kind]++
 		// A call that does not reach the fault (refused before it) must not leave it to the next.
-		defer f.sim.clearFaults()
+		defer f.sim.ClearFaults()
 	}
 	f.served++
 	f.sim.ServeHTTP(w, r)
@@ -147,7 +147,7 @@ func (f *front) setFaultRate(rate float64) {
 func (f *front) reset() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sim.resetCalls()
+	f.sim.ResetCalls()
 	f.served = 0
 	f.faults = map[int]faultKind{}
 	f.counts = map[faultKind]int{}

@@ -19,7 +19,6 @@ package chaos
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -27,19 +26,20 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// The simulators run in the test's process: their Go API shows what the admin API hides (the
-// passwords sent and held), which the invariants need. simulator speaks of both in neutral terms.
+// The simulators run in the test's process: the core's Go API shows what the admin API hides (the
+// passwords sent and held), which the invariants need, in the same neutral terms for every cloud.
 
 // op is a login-profile operation, named the same for every cloud.
-type op string
+type op = simcore.Op
 
 const (
-	opGet    op = "Get"
-	opCreate op = "Create"
-	opUpdate op = "Update"
-	opDelete op = "Delete"
+	opGet    = simcore.OpGet
+	opCreate = simcore.OpCreate
+	opUpdate = simcore.OpUpdate
+	opDelete = simcore.OpDelete
 )
 
 // faultKind is a fault the front injects into one call.
@@ -72,8 +72,8 @@ func (k faultKind) String() string {
 type call struct {
 	op   op
 	user string
-	// password is the password sent, "" for none; params are the other parameters, under the
-	// cloud's own names.
+	// password is the password sent, "" for none; params are the other parameters, under their
+	// neutral names.
 	password string
 	params   map[string]string
 	// code is "" on success (for an answer-lost call: the action's outcome), else the error code.
@@ -97,74 +97,44 @@ type cloudProfile struct {
 	password string
 }
 
-// simulator is one cloud's simulator, in neutral terms.
-type simulator interface {
-	http.Handler
-	addUser(user string)
-	calls() []call
-	resetCalls()
-	profile(user string) (cloudProfile, bool)
-	injectFault(k faultKind)
-	clearFaults()
+// simulator is one cloud's simulator: its core, and how a ProviderConfig points at it.
+type simulator struct {
+	*simcore.Core
 	// providerConfig fills in the cloud's block of a ProviderConfig pointing at endpoint.
-	providerConfig(spec *v1alpha1.ProviderConfigSpec, endpoint string)
-	// alreadyExists is the code answered to the create of a profile that exists.
-	alreadyExists() string
+	providerConfig func(spec *v1alpha1.ProviderConfigSpec, endpoint string)
 }
 
-// --- Alibaba Cloud --------------------------------------------------------------------------------
-
-type alibabaSim struct{ *alibaba.Server }
-
-var alibabaOps = map[string]op{
-	alibaba.ActionGetLoginProfile: opGet, alibaba.ActionCreateLoginProfile: opCreate,
-	alibaba.ActionUpdateLoginProfile: opUpdate, alibaba.ActionDeleteLoginProfile: opDelete,
-}
-
-func newAlibabaSim() *alibabaSim {
-	s := alibaba.NewServer(alibaba.Options{
-		AccessKeys: map[string]string{accessKeyID: accessKeySecret},
-		// Unlimited: the operator's own limiter spaces its calls; throttling is not the subject.
-		ReadsPerSecond: -1, WritesPerSecond: -1,
-		// No reuse prevention: a password sent again is accepted, and counted as a re-send.
-	})
-	return &alibabaSim{s}
-}
-
-func (s *alibabaSim) addUser(user string) { s.AddUser(user) }
-
-func (s *alibabaSim) calls() []call {
+func (s simulator) calls() []call {
 	native := s.Calls()
 	out := make([]call, 0, len(native))
 	for _, c := range native {
-		params := c.Params
-		pw := params[alibaba.ParamPassword]
-		user := params[alibaba.ParamUserPrincipalName]
-		delete(params, alibaba.ParamPassword)
-		delete(params, alibaba.ParamUserPrincipalName)
-		out = append(out, call{op: alibabaOps[c.Action], user: user, password: pw, params: params,
+		params := s.NeutralParams(c)
+		pw := params[simcore.ParamPassword]
+		delete(params, simcore.ParamPassword)
+		out = append(out, call{op: c.Op, user: c.User, password: pw, params: params,
 			code: c.Code, dropped: c.Dropped, time: c.Time})
 	}
 	return out
 }
 
-func (s *alibabaSim) resetCalls() { s.ResetCalls() }
-
-func (s *alibabaSim) profile(user string) (cloudProfile, bool) {
+func (s simulator) profile(user string) (cloudProfile, bool) {
 	p, ok := s.Profile(user)
 	if !ok {
 		return cloudProfile{}, false
 	}
 	pw, _ := s.Password(user)
-	mfa := p.MFABindRequired
-	return cloudProfile{status: p.Status, mfa: &mfa, reset: p.PasswordResetRequired, password: pw}, true
+	cp := cloudProfile{status: p.Status, reset: p.PasswordResetRequired, password: pw}
+	if s.Capabilities().MFABindRequired {
+		cp.mfa = &p.MFABindRequired
+	}
+	return cp, true
 }
 
-func (s *alibabaSim) injectFault(k faultKind) {
-	f := alibaba.Fault{Times: 1}
+func (s simulator) injectFault(k faultKind) {
+	f := simcore.Fault{Times: 1}
 	switch k {
 	case fault503:
-		f.Code, f.HTTPStatus = alibaba.CodeServiceUnavailable, http.StatusServiceUnavailable
+		f.Code = s.Code(simcore.Unavailable)
 	case faultDrop:
 		f.DropConnection = true
 	case faultAnswerLost:
@@ -174,80 +144,6 @@ func (s *alibabaSim) injectFault(k faultKind) {
 	}
 	s.InjectFault(f)
 }
-
-func (s *alibabaSim) clearFaults() { s.ClearFaults() }
-
-func (s *alibabaSim) providerConfig(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
-	spec.Alibaba = &v1alpha1.AlibabaProviderConfig{Endpoint: endpoint}
-}
-
-func (s *alibabaSim) alreadyExists() string { return alibaba.CodeEntityAlreadyExistsLoginProfile }
-
-// --- Huawei Cloud ---------------------------------------------------------------------------------
-
-type huaweiSim struct{ *huawei.Server }
-
-var huaweiOps = map[string]op{
-	huawei.ActionShowLoginProfileV5: opGet, huawei.ActionCreateLoginProfileV5: opCreate,
-	huawei.ActionUpdateLoginProfileV5: opUpdate, huawei.ActionDeleteLoginProfileV5: opDelete,
-}
-
-func newHuaweiSim() *huaweiSim {
-	s := huawei.NewServer(huawei.Options{
-		AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
-		ReadsPerSecond: -1, WritesPerSecond: -1,
-	})
-	return &huaweiSim{s}
-}
-
-func (s *huaweiSim) addUser(user string) { s.AddUser(user) }
-
-func (s *huaweiSim) calls() []call {
-	native := s.Calls()
-	out := make([]call, 0, len(native))
-	for _, c := range native {
-		params := c.Params
-		pw := params[huawei.ParamPassword]
-		delete(params, huawei.ParamPassword)
-		out = append(out, call{op: huaweiOps[c.Action], user: c.UserID, password: pw, params: params,
-			code: c.Code, dropped: c.Dropped, time: c.Time})
-	}
-	return out
-}
-
-func (s *huaweiSim) resetCalls() { s.ResetCalls() }
-
-func (s *huaweiSim) profile(user string) (cloudProfile, bool) {
-	p, ok := s.Profile(user)
-	if !ok {
-		return cloudProfile{}, false
-	}
-	pw, _ := s.Password(user)
-	return cloudProfile{reset: p.PasswordResetRequired, password: pw}, true
-}
-
-func (s *huaweiSim) injectFault(k faultKind) {
-	f := huawei.Fault{Times: 1}
-	switch k {
-	case fault503:
-		f.Code, f.HTTPStatus = huawei.CodeServiceUnavailable, http.StatusServiceUnavailable
-	case faultDrop:
-		f.DropConnection = true
-	case faultAnswerLost:
-		f.DropAfterAction = true
-	default:
-		return
-	}
-	s.InjectFault(f)
-}
-
-func (s *huaweiSim) clearFaults() { s.ClearFaults() }
-
-func (s *huaweiSim) providerConfig(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
-	spec.Huawei = &v1alpha1.HuaweiProviderConfig{Endpoint: endpoint, DomainID: s.DomainID()}
-}
-
-func (s *huaweiSim) alreadyExists() string { return huawei.CodeLoginProfileExists }
 
 // --- the clouds of the campaign -------------------------------------------------------------------
 
@@ -272,13 +168,31 @@ type cloudKind struct {
 var cloudKinds = map[string]cloudKind{
 	"alibaba": {
 		name: "alibaba", hasStatus: true, hasMFA: true,
-		newSim:  func() simulator { return newAlibabaSim() },
+		newSim: func() simulator {
+			s := alibaba.NewServer(alibaba.Options{
+				AccessKeys: map[string]string{accessKeyID: accessKeySecret},
+				// Unlimited: the operator's own limiter spaces its calls; throttling is not the subject.
+				ReadsPerSecond: -1, WritesPerSecond: -1,
+				// No reuse prevention: a password sent again is accepted, and counted as a re-send.
+			})
+			return simulator{s.Core, func(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
+				spec.Alibaba = &v1alpha1.AlibabaProviderConfig{Endpoint: endpoint}
+			}}
+		},
 		user:    func(name string) string { return name + "@chaos.onaliyun.com" },
 		setUser: func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserPrincipalName = user },
 	},
 	"huawei": {
-		name:   "huawei",
-		newSim: func() simulator { return newHuaweiSim() },
+		name: "huawei",
+		newSim: func() simulator {
+			s := huawei.NewServer(huawei.Options{
+				AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
+				ReadsPerSecond: -1, WritesPerSecond: -1,
+			})
+			return simulator{s.Core, func(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
+				spec.Huawei = &v1alpha1.HuaweiProviderConfig{Endpoint: endpoint, DomainID: s.DomainID()}
+			}}
+		},
 		// An IAM user id is 32 hex digits.
 		user: func(name string) string {
 			sum := sha256.Sum256([]byte(name))

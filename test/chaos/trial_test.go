@@ -207,7 +207,7 @@ func (tr *trial) run() error {
 
 	// Setup: the objects the batch changes exist and are Ready before it starts.
 	for _, o := range tr.objs {
-		ce.sim.addUser(o.user)
+		ce.sim.AddUser(o.user)
 		if o.existing {
 			if err := tr.create(ctx, o); err != nil {
 				return err

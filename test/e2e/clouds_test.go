@@ -120,7 +120,7 @@ func (ce *cloudEnv) createParams(status string, mfa, reset bool) map[string]stri
 // ProviderConfig that points at it.
 type target struct {
 	*cloudEnv
-	admin utils.SimAdmin
+	admin *utils.SimAdmin
 	pc    string
 }
 

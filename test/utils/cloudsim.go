@@ -37,7 +37,7 @@ type Cloudsim struct {
 	// it; "" otherwise.
 	DomainID string
 	// Admin is the client of its admin API.
-	Admin SimAdmin
+	Admin *SimAdmin
 }
 
 var (
@@ -101,13 +101,13 @@ func StartCloudsim(bin string, args []string, logPath string, timeout time.Durat
 			return fail(`"<cloud> domain id ..."`)
 		}
 	}
-	if sim.Admin, err = NewSimAdmin(sim.Cloud, sim.URL); err != nil {
-		_ = p.Kill()
-		return nil, err
-	}
-	if _, err := sim.Admin.Users(); err != nil {
+	if sim.Admin, err = NewSimAdmin(sim.URL); err != nil {
 		_ = p.Kill()
 		return nil, fmt.Errorf("cloudsim's admin API at %s does not answer: %w", sim.URL, err)
+	}
+	if sim.Admin.Cloud() != sim.Cloud {
+		_ = p.Kill()
+		return nil, fmt.Errorf("cloudsim printed it simulates %s, its admin API says %s", sim.Cloud, sim.Admin.Cloud())
 	}
 	return sim, nil
 }

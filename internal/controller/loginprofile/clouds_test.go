@@ -26,18 +26,20 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	alibabasim "github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// The scenarios run as one table over every cloud: each cloud brings simulators behind this
-// interface, which speaks of calls in a neutral form so that the assertions are written once.
+// The scenarios run as one table over every cloud. Every simulator is the same core behind a
+// different wire protocol, so one simulator type serves them all, speaking of calls in neutral
+// terms; what a cloud brings to the table is data (cloudSpec).
 
-type op string
+type op = simcore.Op
 
 const (
-	opGet    op = "Get"
-	opCreate op = "Create"
-	opUpdate op = "Update"
-	opDelete op = "Delete"
+	opGet    = simcore.OpGet
+	opCreate = simcore.OpCreate
+	opUpdate = simcore.OpUpdate
+	opDelete = simcore.OpDelete
 )
 
 // call is a call a simulator received. Params uses the neutral keys password,
@@ -51,44 +53,81 @@ type call struct {
 	Time time.Time
 }
 
-type simulator interface {
-	URL() string
-	AddUser(user string)
-	DeleteUser(user string)
-	Password(user string) (string, bool)
-	HasProfile(user string) bool
-	ResetRequired(user string) bool
-	UserResetsPassword(user, pw string) error
-	// DeleteProfile deletes the login profile out of band (a drift on every cloud).
-	DeleteProfile(user string)
-	// DisableAndRequireMFA changes status and MFA out of band (clouds whose profile has them).
-	DisableAndRequireMFA(user string)
-	// PreventReuse makes the cloud refuse a password among the user's last n (the current one
-	// included); 0 turns it off.
-	PreventReuse(n int)
-	Calls() []call
-	// FailNextGetAsNoProfile makes the next observation answer "no login profile".
-	FailNextGetAsNoProfile()
-	// Throttle makes every observation answer the cloud's throttling error until ClearFaults.
-	Throttle()
-	ClearFaults()
-	// SetLatency delays every API call by d.
-	SetLatency(d time.Duration)
+// simulator is a cloud's simulator serving on URL, driven through the core's Go API.
+type simulator struct {
+	*simcore.Core
+	url string
+	// policy is the cloud's password policy refusing the user's last n passwords.
+	policy func(n int) simcore.PasswordPolicy
+}
+
+func (s *simulator) URL() string { return s.url }
+
+func (s *simulator) HasProfile(user string) bool {
+	_, ok := s.Profile(user)
+	return ok
+}
+
+func (s *simulator) ResetRequired(user string) bool {
+	p, _ := s.Profile(user)
+	return p.PasswordResetRequired
+}
+
+// DisableAndRequireMFA changes status and MFA out of band (clouds whose profile has them).
+func (s *simulator) DisableAndRequireMFA(user string) {
+	p, _ := s.Profile(user)
+	p.Status, p.MFABindRequired = simcore.StatusInactive, true
+	s.SetProfile(p)
+}
+
+// PreventReuse makes the cloud refuse a password among the user's last n (the current one
+// included); 0 turns it off.
+func (s *simulator) PreventReuse(n int) { s.SetPasswordPolicy(s.policy(n)) }
+
+// FailNextGetAsNoProfile makes the next observation answer "no login profile".
+func (s *simulator) FailNextGetAsNoProfile() {
+	s.InjectFault(simcore.Fault{Action: string(opGet), Code: s.Code(simcore.ProfileNotFound), Times: 1})
+}
+
+// Throttle makes every observation answer the cloud's throttling error until ClearFaults.
+func (s *simulator) Throttle() {
+	s.InjectFault(simcore.Fault{Action: string(opGet), Code: s.Code(simcore.Throttled)})
+}
+
+// Calls are the calls received, in neutral terms.
+func (s *simulator) Calls() []call {
+	var out []call
+	for _, c := range s.Core.Calls() {
+		out = append(out, call{Op: c.Op, User: c.User, Code: c.Code, Time: c.Time, Params: s.NeutralParams(c)})
+	}
+	return out
 }
 
 // testCloud is one cloud of the table.
 type testCloud struct {
-	name string
-	caps cloud.Capabilities
+	cloudSpec
 	// main serves most scenarios; limited enforces a small quota; race takes faults no other
 	// object may consume.
-	main, limited, race simulator
-	// providerConfig returns a ProviderConfig of this cloud pointing at url.
-	providerConfig func(name, url string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig
+	main, limited, race *simulator
 	// credentials is the Secret the ProviderConfigs use.
 	credentials *corev1.Secret
 	// directCredentials are the same credentials, for a provider the tests drive directly.
 	directCredentials cloud.Credentials
+}
+
+// cloudSpec is what differs between the clouds: data, and how to make a simulator and a
+// ProviderConfig.
+type cloudSpec struct {
+	name string
+	caps cloud.Capabilities
+	// newSim returns a simulator's core with these quotas (0: the cloud's default).
+	newSim func(readsPerSecond, writesPerSecond int) *simcore.Core
+	// policy is the cloud's password policy refusing the user's last n passwords.
+	policy func(n int) simcore.PasswordPolicy
+	// accessKeyID and accessKeySecret are the credentials the simulators accept.
+	accessKeyID, accessKeySecret string
+	// provider sets the cloud's block of a ProviderConfig spec pointing at url.
+	provider func(spec *v1alpha1.ProviderConfigSpec, url string)
 	// user returns the n-th user's key in this cloud; setUser names it in a spec.
 	user    func(n int64) string
 	setUser func(spec *v1alpha1.LoginProfileSpec, user string)
@@ -99,129 +138,79 @@ type testCloud struct {
 func (c *testCloud) pcName() string      { return c.name }
 func (c *testCloud) limitedName() string { return c.name + "-limited" }
 
+// providerConfig returns a ProviderConfig of this cloud pointing at url.
+func (c *testCloud) providerConfig(name, url string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig {
+	pc := &v1alpha1.ProviderConfig{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: v1alpha1.ProviderConfigSpec{
+			Credentials: v1alpha1.ProviderCredentials{
+				Source:    v1alpha1.CredentialsSourceSecret,
+				SecretRef: &v1alpha1.SecretReference{Namespace: c.credentials.Namespace, Name: c.credentials.Name},
+			},
+			RateLimit: rl,
+		},
+	}
+	c.provider(&pc.Spec, url)
+	return pc
+}
+
 var clouds []*testCloud
+
+// newTestCloud starts the cloud's simulators: limited with the quotas given.
+func newTestCloud(spec cloudSpec, limitedReads, limitedWrites int) (*testCloud, error) {
+	c := &testCloud{
+		cloudSpec: spec,
+		credentials: &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Namespace: nsSystem, Name: spec.name + "-credentials"},
+			StringData: map[string]string{
+				cloud.SecretKeyAccessKeyID:     spec.accessKeyID,
+				cloud.SecretKeyAccessKeySecret: spec.accessKeySecret,
+			},
+		},
+		directCredentials: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret,
+			AccessKeyID: spec.accessKeyID, AccessKeySecret: cloud.NewSensitive(spec.accessKeySecret)},
+	}
+	for _, s := range []struct {
+		dst           **simulator
+		reads, writes int
+	}{{&c.main, 0, 0}, {&c.limited, limitedReads, limitedWrites}, {&c.race, 0, 0}} {
+		core := spec.newSim(s.reads, s.writes)
+		url, err := core.Start()
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		*s.dst = &simulator{Core: core, url: url, policy: spec.policy}
+	}
+	return c, nil
+}
+
+func (c *testCloud) close() {
+	for _, s := range []*simulator{c.main, c.limited, c.race} {
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+}
 
 // --- Alibaba Cloud -----------------------------------------------------------------------------
 
-type alibabaSim struct {
-	*alibabasim.Server
-	url string
-}
-
-func newAlibabaSim(opts alibabasim.Options) (*alibabaSim, error) {
-	s := alibabasim.NewServer(opts)
-	url, err := s.Start()
-	return &alibabaSim{Server: s, url: url}, err
-}
-
-func (s *alibabaSim) URL() string { return s.url }
-func (s *alibabaSim) HasProfile(user string) bool {
-	_, ok := s.Profile(user)
-	return ok
-}
-func (s *alibabaSim) ResetRequired(user string) bool {
-	p, _ := s.Profile(user)
-	return p.PasswordResetRequired
-}
-func (s *alibabaSim) DeleteProfile(user string) {
-	// The IMS API has no out-of-band delete in the simulator's Go API: delete and re-add the user.
-	s.DeleteUser(user)
-	s.AddUser(user)
-}
-func (s *alibabaSim) DisableAndRequireMFA(user string) {
-	p, _ := s.Profile(user)
-	p.Status, p.MFABindRequired = "Inactive", true
-	s.SetProfile(p)
-}
-func (s *alibabaSim) FailNextGetAsNoProfile() {
-	s.InjectFault(alibabasim.Fault{Action: "GetLoginProfile", Code: "EntityNotExist.User.LoginProfile", HTTPStatus: 404,
-		Message: "The login profile does not exist.", Times: 1})
-}
-func (s *alibabaSim) PreventReuse(n int) {
-	s.SetPasswordPolicy(alibabasim.PasswordPolicy{ReusePrevention: n})
-}
-func (s *alibabaSim) Throttle() {
-	s.InjectFault(alibabasim.Fault{Action: "GetLoginProfile", Code: "Throttling.User", HTTPStatus: 400,
-		Message: "Request was denied due to user flow control."})
-}
-
-var alibabaOps = map[string]op{
-	"GetLoginProfile": opGet, "CreateLoginProfile": opCreate, "UpdateLoginProfile": opUpdate, "DeleteLoginProfile": opDelete,
-}
-var alibabaParams = map[string]string{
-	"Password": "password", "PasswordResetRequired": "passwordResetRequired", "Status": "status", "MFABindRequired": "mfaBindRequired",
-}
-
-func (s *alibabaSim) Calls() []call {
-	var out []call
-	for _, c := range s.Server.Calls() {
-		nc := call{Op: alibabaOps[c.Action], User: c.Params["UserPrincipalName"], Code: c.Code, Time: c.Time, Params: map[string]string{}}
-		for k, v := range c.Params {
-			if nk, ok := alibabaParams[k]; ok {
-				nc.Params[nk] = v
-			}
-		}
-		out = append(out, nc)
-	}
-	return out
-}
-
 func alibabaCloud(limitedReads, limitedWrites int) (*testCloud, error) {
-	main, err := newAlibabaSim(alibabasim.Options{})
-	if err != nil {
-		return nil, err
-	}
-	limited, err := newAlibabaSim(alibabasim.Options{ReadsPerSecond: limitedReads, WritesPerSecond: limitedWrites})
-	if err != nil {
-		return nil, err
-	}
-	race, err := newAlibabaSim(alibabasim.Options{})
-	if err != nil {
-		return nil, err
-	}
-	creds := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: nsSystem, Name: "alibaba-credentials"},
-		StringData: map[string]string{
-			cloud.SecretKeyAccessKeyID:     alibabasim.DefaultAccessKeyID,
-			cloud.SecretKeyAccessKeySecret: alibabasim.DefaultAccessKeySecret,
-		},
-	}
-	return &testCloud{
+	return newTestCloud(cloudSpec{
 		name: "alibaba",
 		caps: cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second},
-		main: main, limited: limited, race: race,
-		providerConfig: func(name, url string, rl *v1alpha1.RateLimit) *v1alpha1.ProviderConfig {
-			return &v1alpha1.ProviderConfig{
-				ObjectMeta: metav1.ObjectMeta{Name: name},
-				Spec: v1alpha1.ProviderConfigSpec{
-					Alibaba:     &v1alpha1.AlibabaProviderConfig{Endpoint: url},
-					Credentials: secretCredentials(creds),
-					RateLimit:   rl,
-				},
-			}
+		newSim: func(reads, writes int) *simcore.Core {
+			return alibabasim.NewServer(alibabasim.Options{ReadsPerSecond: reads, WritesPerSecond: writes}).Core
 		},
-		credentials: creds,
-		directCredentials: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret,
-			AccessKeyID: alibabasim.DefaultAccessKeyID, AccessKeySecret: cloud.NewSensitive(alibabasim.DefaultAccessKeySecret)},
+		policy:      func(n int) simcore.PasswordPolicy { return alibabasim.PasswordPolicy{ReusePrevention: n} },
+		accessKeyID: alibabasim.DefaultAccessKeyID, accessKeySecret: alibabasim.DefaultAccessKeySecret,
+		provider: func(spec *v1alpha1.ProviderConfigSpec, url string) {
+			spec.Alibaba = &v1alpha1.AlibabaProviderConfig{Endpoint: url}
+		},
 		user:             func(n int64) string { return fmt.Sprintf("user%d@example.onaliyun.com", n) },
 		setUser:          func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserPrincipalName = user },
 		userNotFoundCode: "EntityNotExist.User", weakPasswordCode: "InvalidParameter.Password.TooWeak",
 		reusedCode:    alibabasim.CodePasswordReused,
 		throttledCode: "Throttling.User",
-	}, nil
-}
-
-func secretCredentials(s *corev1.Secret) v1alpha1.ProviderCredentials {
-	return v1alpha1.ProviderCredentials{
-		Source:    v1alpha1.CredentialsSourceSecret,
-		SecretRef: &v1alpha1.SecretReference{Namespace: s.Namespace, Name: s.Name},
-	}
-}
-
-func (c *testCloud) close() {
-	for _, s := range []simulator{c.main, c.limited, c.race} {
-		if cl, ok := s.(interface{ Close() error }); ok {
-			_ = cl.Close()
-		}
-	}
+	}, limitedReads, limitedWrites)
 }

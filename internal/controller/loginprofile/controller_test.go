@@ -69,7 +69,7 @@ type fixture struct {
 	t      testing.TB
 	g      Gomega
 	c      *testCloud
-	sim    simulator
+	sim    *simulator
 	ns     string
 	name   string
 	user   string
@@ -81,7 +81,7 @@ func newFixture(t testing.TB, c *testCloud, ns string) *fixture {
 	return newFixtureOn(t, c, c.main, c.pcName(), ns)
 }
 
-func newFixtureOn(t testing.TB, c *testCloud, sim simulator, pc, ns string) *fixture {
+func newFixtureOn(t testing.TB, c *testCloud, sim *simulator, pc, ns string) *fixture {
 	t.Helper()
 	n := seq.Add(1)
 	f := &fixture{

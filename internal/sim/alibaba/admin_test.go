@@ -24,6 +24,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // admin sends one admin API request and returns the status and the body.
@@ -59,7 +61,7 @@ func TestAdminAPI(t *testing.T) {
 	const dave = "dave@example.onaliyun.com"
 	profilePath := "/_sim/users/" + url.PathEscape(dave) + "/profile"
 
-	adminOK(t, host, "POST", "/_sim/users", `{"userPrincipalName": "`+dave+`"}`, 201)
+	adminOK(t, host, "POST", "/_sim/users", `{"user": "`+dave+`"}`, 201)
 	var users []string
 	if err := json.Unmarshal([]byte(adminOK(t, host, "GET", "/_sim/users", "", 200)), &users); err != nil || !slices.Equal(users, []string{dave}) {
 		t.Fatalf("users = %v, %v", users, err)
@@ -74,24 +76,27 @@ func TestAdminAPI(t *testing.T) {
 	if strings.Contains(out, strongPassword) {
 		t.Fatalf("GET /_sim/calls shows the password: %s", out)
 	}
-	var calls []AdminCall
+	var calls []simcore.AdminCall
 	if err := json.Unmarshal([]byte(out), &calls); err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 2 || calls[0].Action != ActionCreateLoginProfile || !calls[0].PasswordSent ||
-		calls[0].Params[ParamPassword] != "[redacted]" || calls[0].Params[ParamUserPrincipalName] != dave ||
-		calls[0].HTTPStatus != 200 || calls[1].PasswordSent || calls[1].Code != CodeEntityNotExistUser {
+	// The parameters under their neutral names, the user apart.
+	_, userInParams := calls[0].Params[ParamUserPrincipalName]
+	if len(calls) != 2 || calls[0].Action != ActionCreateLoginProfile || calls[0].Op != simcore.OpCreate || !calls[0].PasswordSent ||
+		calls[0].Params["password"] != "[redacted]" || userInParams || len(calls[0].Params) != len(s.Calls()[0].Params)-1 || calls[0].User != dave ||
+		calls[0].HTTPStatus != 200 || calls[1].PasswordSent || calls[1].Code != CodeEntityNotExistUser || calls[1].Op != simcore.OpGet {
 		t.Fatalf("calls = %+v", calls)
 	}
 	if pw := s.Calls()[0].Params[ParamPassword]; pw != strongPassword {
 		t.Fatalf("the redaction changed the recorded call: %q", pw)
 	}
 
-	var p AdminProfile
+	var p simcore.AdminProfile
 	if err := json.Unmarshal([]byte(adminOK(t, host, "GET", profilePath, "", 200)), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.UserPrincipalName != dave || *p.Status != StatusActive || *p.PasswordResetRequired || !p.HasPassword || p.LastLoginTime != nil {
+	if p.User != dave || *p.Status != StatusActive || *p.MFABindRequired || p.PasswordResetRequired || !p.HasPassword ||
+		p.LastLoginTime != nil || p.UpdateDate == nil || p.PasswordExpiresAt != nil {
 		t.Fatalf("profile = %+v", p)
 	}
 
@@ -113,7 +118,7 @@ func TestAdminAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(adminOK(t, host, "POST", "/_sim/users/"+dave+"/reset-password", `{"password": "`+strongPassword2+`"}`, 200)), &p); err != nil {
 		t.Fatal(err)
 	}
-	if *p.PasswordResetRequired || p.LastLoginTime == nil {
+	if p.PasswordResetRequired || p.LastLoginTime == nil {
 		t.Fatalf("after reset: %+v", p)
 	}
 	if pw, _ := s.Password(dave); pw != strongPassword2 {

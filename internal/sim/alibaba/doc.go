@@ -65,27 +65,7 @@ Call.Params keep the Password sent, for tests to assert on; the admin API redact
 
 # Admin API
 
-Unsigned, on the same server, JSON in and out; for end-to-end tests and demos that run cmd/cloudsim:
-
-	GET    /_sim/calls                       the calls, in order: [{"action", "params", "passwordSent",
-	                                         "code", "httpStatus", "time", "requestId", "dropped"}];
-	                                         a Password value reads "[redacted]"
-	DELETE /_sim/calls                       forget the calls
-	GET    /_sim/users                       the user principal names
-	POST   /_sim/users                       {"userPrincipalName": "..."}: add a user without login profile
-	DELETE /_sim/users/{upn}                 delete a user
-	GET    /_sim/users/{upn}/profile         {"userPrincipalName", "status", "mfaBindRequired",
-	                                         "passwordResetRequired", "createDate", "updateDate",
-	                                         "lastLoginTime", "hasPassword"}; 404 without profile
-	PUT    /_sim/users/{upn}/profile         change any of status, mfaBindRequired, passwordResetRequired,
-	                                         createDate, updateDate, lastLoginTime out of band (drift);
-	                                         creates the profile (without password) when missing
-	POST   /_sim/users/{upn}/reset-password  {"password": "..."}: the user logs in and chooses a new password
-	                                         (see Server.UserResetsPassword)
-	POST   /_sim/faults                      a Fault: {"action", "code", "httpStatus", "message", "times",
-	                                         "latency" ("1.5s"), "dropConnection", "dropAfterAction"}
-	DELETE /_sim/faults                      remove every fault
-
-Errors of the admin API are {"error": "..."} with a 4xx status.
+The simulator core's (see internal/sim/simcore), under /_sim/ on the same server: the same routes and JSON for
+every cloud, users named by their user principal name.
 */
 package alibaba

@@ -17,8 +17,9 @@ limitations under the License.
 package alibaba
 
 import (
-	"fmt"
 	"net/http"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // Error codes the simulator answers. Each comes with the HTTP status of DefaultHTTPStatus.
@@ -46,72 +47,57 @@ const (
 	CodeInvalidActionNotFound         = "InvalidAction.NotFound"
 )
 
-type codeInfo struct {
-	status  int
-	message string
-}
-
-var knownCodes = map[string]codeInfo{
-	CodeEntityNotExistUser:              {http.StatusNotFound, "The user does not exist."},
-	CodeEntityNotExistLoginProfile:      {http.StatusNotFound, "The login profile of the user does not exist."},
-	CodeEntityAlreadyExistsLoginProfile: {http.StatusConflict, "The login profile of the user already exists."},
-	CodePasswordTooWeak:                 {http.StatusBadRequest, "The password does not comply with the password policy."},
-	CodePasswordReused:                  {http.StatusBadRequest, "The password was used recently and cannot be reused."},
-	CodeMissingParameter:                {http.StatusBadRequest, "A mandatory parameter is not supplied."},
-	CodeInvalidParameter:                {http.StatusBadRequest, "A parameter is invalid."},
-	CodeInvalidVersion:                  {http.StatusBadRequest, "Specified parameter Version is not valid."},
-	CodeThrottlingUser:                  {http.StatusBadRequest, "Request was denied due to user flow control."},
-	CodeSignatureDoesNotMatch:           {http.StatusBadRequest, "Specified signature is not matched with our calculation."},
-	CodeIncompleteSignature:             {http.StatusBadRequest, "The request signature does not conform to Aliyun standards."},
-	CodeInvalidAccessKeyIDNotFound:      {http.StatusNotFound, "Specified access key is not found."},
-	CodeInvalidSecurityTokenMalformed:   {http.StatusBadRequest, "Specified SecurityToken is malformed."},
-	CodeInvalidTimeStampExpired:         {http.StatusBadRequest, "Specified time stamp or date value is expired."},
-	CodeInvalidTimeStampFormat:          {http.StatusBadRequest, "Specified time stamp or date value is not well formatted."},
-	CodeSignatureNonceUsed:              {http.StatusBadRequest, "Specified signature nonce was used already."},
-	CodeServiceUnavailable:              {http.StatusServiceUnavailable, "The request has failed due to a temporary failure of the server."},
-	CodeInternalError:                   {http.StatusInternalServerError, "The request processing has failed due to some unknown error, exception or failure."},
-	CodeInvalidActionNotFound:           {http.StatusNotFound, "Specified api is not found, please check your url and method."},
+// codes is the table of the codes the simulator answers.
+var codes = simcore.CodeTable{
+	CodeEntityNotExistUser:              {Status: http.StatusNotFound, Message: "The user does not exist."},
+	CodeEntityNotExistLoginProfile:      {Status: http.StatusNotFound, Message: "The login profile of the user does not exist."},
+	CodeEntityAlreadyExistsLoginProfile: {Status: http.StatusConflict, Message: "The login profile of the user already exists."},
+	CodePasswordTooWeak:                 {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy."},
+	CodePasswordReused:                  {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused."},
+	CodeMissingParameter:                {Status: http.StatusBadRequest, Message: "A mandatory parameter is not supplied."},
+	CodeInvalidParameter:                {Status: http.StatusBadRequest, Message: "A parameter is invalid."},
+	CodeInvalidVersion:                  {Status: http.StatusBadRequest, Message: "Specified parameter Version is not valid."},
+	CodeThrottlingUser:                  {Status: http.StatusBadRequest, Message: "Request was denied due to user flow control."},
+	CodeSignatureDoesNotMatch:           {Status: http.StatusBadRequest, Message: "Specified signature is not matched with our calculation."},
+	CodeIncompleteSignature:             {Status: http.StatusBadRequest, Message: "The request signature does not conform to Aliyun standards."},
+	CodeInvalidAccessKeyIDNotFound:      {Status: http.StatusNotFound, Message: "Specified access key is not found."},
+	CodeInvalidSecurityTokenMalformed:   {Status: http.StatusBadRequest, Message: "Specified SecurityToken is malformed."},
+	CodeInvalidTimeStampExpired:         {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is expired."},
+	CodeInvalidTimeStampFormat:          {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is not well formatted."},
+	CodeSignatureNonceUsed:              {Status: http.StatusBadRequest, Message: "Specified signature nonce was used already."},
+	CodeServiceUnavailable:              {Status: http.StatusServiceUnavailable, Message: "The request has failed due to a temporary failure of the server."},
+	CodeInternalError:                   {Status: http.StatusInternalServerError, Message: "The request processing has failed due to some unknown error, exception or failure."},
+	CodeInvalidActionNotFound:           {Status: http.StatusNotFound, Message: "Specified api is not found, please check your url and method."},
 }
 
 // DefaultHTTPStatus is the HTTP status the simulator answers with code; 500 for a code it does not know.
-func DefaultHTTPStatus(code string) int {
-	if info, ok := knownCodes[code]; ok {
-		return info.status
+func DefaultHTTPStatus(code string) int { return codes.Status(code) }
+
+// translate is the code and message IMS answers a neutral error with.
+func translate(e *simcore.Error) *APIError {
+	switch e.Kind {
+	case simcore.UserNotFound:
+		return codes.New(CodeEntityNotExistUser, "")
+	case simcore.ProfileNotFound:
+		return codes.New(CodeEntityNotExistLoginProfile, "")
+	case simcore.ProfileExists:
+		return codes.New(CodeEntityAlreadyExistsLoginProfile, "")
+	case simcore.PasswordWeak:
+		return codes.Errorf(CodePasswordTooWeak, "The password does not comply with the password policy: %s.", e.Reason)
+	case simcore.PasswordReused:
+		return codes.Errorf(CodePasswordReused, "The password is among the last %d passwords of the user and cannot be reused.", e.Count)
+	case simcore.Throttled:
+		return codes.New(CodeThrottlingUser, "")
+	case simcore.Unavailable:
+		return codes.New(CodeServiceUnavailable, "")
 	}
-	return http.StatusInternalServerError
-}
-
-// APIError is an error answered by the simulator: by the wire, or returned by UserResetsPassword.
-type APIError struct {
-	Code       string
-	HTTPStatus int
-	Message    string
-}
-
-func (e *APIError) Error() string {
-	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.HTTPStatus, e.Message)
-}
-
-// newError builds the error for a known code; message replaces the default message when not empty.
-func newError(code, message string) *APIError {
-	info, ok := knownCodes[code]
-	if !ok {
-		info = codeInfo{http.StatusInternalServerError, "The request processing has failed."}
-	}
-	if message == "" {
-		message = info.message
-	}
-	return &APIError{Code: code, HTTPStatus: info.status, Message: message}
-}
-
-func errorf(code, format string, args ...any) *APIError {
-	return newError(code, fmt.Sprintf(format, args...))
+	return codes.New(CodeInternalError, "")
 }
 
 func missingParameter(name string) *APIError {
-	return errorf(CodeMissingParameter, "The input parameter %q that is mandatory for processing this request is not supplied.", name)
+	return codes.Errorf(CodeMissingParameter, "The input parameter %q that is mandatory for processing this request is not supplied.", name)
 }
 
 func invalidParameter(name, why string) *APIError {
-	return errorf(CodeInvalidParameter, "The specified parameter %q is not valid: %s", name, why)
+	return codes.Errorf(CodeInvalidParameter, "The specified parameter %q is not valid: %s", name, why)
 }

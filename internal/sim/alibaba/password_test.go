@@ -49,7 +49,7 @@ func TestPasswordPolicyCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reason := tt.policy.check(tt.upn, tt.password)
+			reason := tt.policy.Check(tt.upn, tt.password)
 			if (reason == "") != tt.ok {
 				t.Fatalf("check(%q) = %q, want ok=%v", tt.password, reason, tt.ok)
 			}

@@ -17,10 +17,8 @@ limitations under the License.
 package alibaba
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -28,6 +26,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // Parameter names of the RPC protocol.
@@ -66,104 +66,151 @@ const timestampLayout = "2006-01-02T15:04:05Z"
 // maxBodyBytes bounds a form body.
 const maxBodyBytes = 1 << 20
 
-// adminPrefix is the path prefix of the admin API.
-const adminPrefix = "/_sim/"
-
-// ServeHTTP answers the IMS RPC API on every path but /_sim/, where the admin API is.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, adminPrefix) {
-		s.admin.ServeHTTP(w, r)
-		return
-	}
-	s.serveRPC(w, r)
+// paramNames are the neutral names of the business parameters; the user is named apart.
+var paramNames = map[string]string{
+	ParamUserPrincipalName: "", ParamPassword: simcore.ParamPassword, ParamStatus: simcore.ParamStatus,
+	ParamMFABindRequired: simcore.ParamMFABindRequired, ParamPasswordResetRequired: simcore.ParamPasswordResetRequired,
 }
 
-func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
-	received := s.now()
-	requestID := newRequestID()
-	params, parseErr := readParams(r)
-	call := Call{Action: params[ParamAction], Params: businessParams(params), Time: received, RequestID: requestID}
+// ops are the actions' operations.
+var ops = map[string]simcore.Op{
+	ActionGetLoginProfile: simcore.OpGet, ActionCreateLoginProfile: simcore.OpCreate,
+	ActionUpdateLoginProfile: simcore.OpUpdate, ActionDeleteLoginProfile: simcore.OpDelete,
+}
 
-	if !s.life.Wait(s.currentLatency()) {
-		return // closed meanwhile
-	}
-	fail := func(e *APIError) {
-		s.record(call, e)
-		writeError(w, requestID, e)
-	}
-	if parseErr != nil {
-		fail(invalidParameter("query", "the request's parameters are not well formed"))
-		return
-	}
-	if e := s.authenticate(r.Method, params); e != nil {
-		fail(e)
-		return
-	}
+// rpc is the IMS RPC protocol of a Server.
+type rpc struct{ s *Server }
+
+// NewRequestID returns an upper-case UUID, as the service's request ids are.
+func (rpc) NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+}
+
+// Receive reads the parameters of the query and the form body, and checks the signature, the action and the
+// version.
+func (p rpc) Receive(r *http.Request) simcore.Request {
+	params, parseErr := readParams(r)
 	action := params[ParamAction]
+	req := simcore.Request{Op: ops[action], Action: action, User: params[ParamUserPrincipalName],
+		Params: businessParams(params), Input: params}
+	switch {
+	case parseErr != nil:
+		req.Refused = invalidParameter("query", "the request's parameters are not well formed")
+	default:
+		req.Refused = p.s.authenticate(r.Method, params)
+	}
+	if req.Refused != nil {
+		return req
+	}
 	switch {
 	case action == "":
-		fail(missingParameter(ParamAction))
-		return
-	case !knownAction(action):
-		fail(errorf(CodeInvalidActionNotFound, "Specified api %q is not found, please check your url and method.", action))
-		return
+		req.Refused = missingParameter(ParamAction)
+	case req.Op == "":
+		req.Refused = codes.Errorf(CodeInvalidActionNotFound, "Specified api %q is not found, please check your url and method.", action)
 	case params[ParamVersion] == "":
-		fail(missingParameter(ParamVersion))
-		return
+		req.Refused = missingParameter(ParamVersion)
 	case params[ParamVersion] != APIVersion:
-		fail(newError(CodeInvalidVersion, ""))
-		return
+		req.Refused = codes.New(CodeInvalidVersion, "")
 	}
-
-	if f, ok := s.takeFault(action); ok {
-		if !s.life.Wait(f.Latency) {
-			return
-		}
-		if f.DropConnection {
-			call.Dropped = true
-			s.record(call, nil)
-			dropConnection(w)
-			return
-		}
-		if f.DropAfterAction {
-			call.Dropped = true
-			s.mu.Lock()
-			_, e := s.executeLocked(action, params)
-			s.appendCallLocked(call, e)
-			s.mu.Unlock()
-			s.logCall(call.Action, e)
-			dropConnection(w)
-			return
-		}
-		if f.Code != "" {
-			fail(&APIError{Code: f.Code, HTTPStatus: f.HTTPStatus, Message: f.Message})
-			return
-		}
-	}
-	if !s.allow(action) {
-		fail(newError(CodeThrottlingUser, ""))
-		return
-	}
-
-	s.mu.Lock()
-	body, e := s.executeLocked(action, params)
-	s.appendCallLocked(call, e)
-	s.mu.Unlock()
-	s.logCall(call.Action, e)
-	if e != nil {
-		writeError(w, requestID, e)
-		return
-	}
-	body["RequestId"] = requestID
-	writeJSON(w, requestID, http.StatusOK, body)
+	return req
 }
 
-func knownAction(a string) bool {
-	switch a {
-	case ActionGetLoginProfile, ActionCreateLoginProfile, ActionUpdateLoginProfile, ActionDeleteLoginProfile:
-		return true
+// Execute runs the action; the answer's body is without RequestId.
+func (rpc) Execute(a simcore.Account, req simcore.Request) (simcore.Answer, error) {
+	p := req.Input.(map[string]string)
+	if req.User == "" {
+		return simcore.Answer{}, missingParameter(ParamUserPrincipalName)
 	}
-	return false
+	var (
+		profile simcore.Profile
+		err     error
+	)
+	switch req.Op {
+	case simcore.OpGet:
+		profile, err = a.Get(req.User)
+	case simcore.OpCreate:
+		profile, err = create(a, p)
+	case simcore.OpUpdate:
+		profile, err = update(a, p)
+	case simcore.OpDelete:
+		return simcore.Answer{Status: http.StatusOK, Body: map[string]any{}}, a.Delete(req.User)
+	}
+	if err != nil {
+		return simcore.Answer{}, err
+	}
+	return simcore.Answer{Status: http.StatusOK, Body: map[string]any{"LoginProfile": toWire(profile, req.Op == simcore.OpGet)}}, nil
+}
+
+func create(a simcore.Account, p map[string]string) (simcore.Profile, error) {
+	if p[ParamPassword] == "" {
+		return simcore.Profile{}, missingParameter(ParamPassword)
+	}
+	status, e := statusParam(p, StatusActive)
+	if e != nil {
+		return simcore.Profile{}, e
+	}
+	mfa, e := boolParam(p, ParamMFABindRequired)
+	if e != nil {
+		return simcore.Profile{}, e
+	}
+	reset, e := boolParam(p, ParamPasswordResetRequired)
+	if e != nil {
+		return simcore.Profile{}, e
+	}
+	return a.Create(simcore.Profile{User: p[ParamUserPrincipalName], Status: status, MFABindRequired: mfa,
+		PasswordResetRequired: reset}, p[ParamPassword])
+}
+
+func update(a simcore.Account, p map[string]string) (simcore.Profile, error) {
+	ch := simcore.Change{Password: p[ParamPassword]}
+	status, e := statusParam(p, "")
+	if e != nil {
+		return simcore.Profile{}, e
+	}
+	if status != "" {
+		ch.Status = &status
+	}
+	for _, f := range []struct {
+		name string
+		dst  **bool
+	}{{ParamMFABindRequired, &ch.MFABindRequired}, {ParamPasswordResetRequired, &ch.PasswordResetRequired}} {
+		if p[f.name] == "" {
+			continue
+		}
+		v, e := boolParam(p, f.name)
+		if e != nil {
+			return simcore.Profile{}, e
+		}
+		*f.dst = &v
+	}
+	return a.Update(p[ParamUserPrincipalName], ch)
+}
+
+// WriteAnswer answers the body with its RequestId.
+func (rpc) WriteAnswer(w http.ResponseWriter, requestID string, a simcore.Answer) {
+	body := a.Body.(map[string]any)
+	body["RequestId"] = requestID
+	writeJSON(w, requestID, a.Status, body)
+}
+
+// WriteError answers an error as IMS does.
+func (rpc) WriteError(w http.ResponseWriter, requestID string, e *APIError) {
+	writeJSON(w, requestID, e.HTTPStatus, map[string]any{
+		// Every field is a string: the SDK panics on anything else.
+		"RequestId": requestID,
+		"HostId":    HostID,
+		"Code":      e.Code,
+		"Message":   e.Message,
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ims&requestId=" + requestID,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, requestID string, status int, body any) {
+	simcore.WriteJSON(w, status, body, map[string]string{"Content-Type": "application/json;charset=utf-8", "x-acs-request-id": requestID})
 }
 
 // readParams merges the query string and a form body; the query wins on a key found in both, the first value wins
@@ -215,189 +262,45 @@ func businessParams(params map[string]string) map[string]string {
 func (s *Server) authenticate(method string, p map[string]string) *APIError {
 	for _, name := range []string{ParamAccessKeyID, ParamSignature, ParamSignatureMethod, ParamSignatureVersion, ParamSignatureNonce, ParamTimestamp} {
 		if p[name] == "" {
-			return errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: the parameter %q is missing.", name)
+			return codes.Errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: the parameter %q is missing.", name)
 		}
 	}
 	if p[ParamSignatureMethod] != "HMAC-SHA1" || p[ParamSignatureVersion] != "1.0" {
-		return errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: only SignatureMethod HMAC-SHA1 and SignatureVersion 1.0 are supported.")
+		return codes.Errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: only SignatureMethod HMAC-SHA1 and SignatureVersion 1.0 are supported.")
 	}
 	if p[ParamSignatureType] != "" {
-		return errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: SignatureType %q is not supported.", p[ParamSignatureType])
+		return codes.Errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: SignatureType %q is not supported.", p[ParamSignatureType])
 	}
 	keyID := p[ParamAccessKeyID]
 	secret, ok := s.accessKeys[keyID]
 	if !ok {
-		return newError(CodeInvalidAccessKeyIDNotFound, "")
+		return codes.New(CodeInvalidAccessKeyIDNotFound, "")
 	}
 	if want, sts := s.tokens[keyID]; sts {
 		if subtle.ConstantTimeCompare([]byte(p[ParamSecurityToken]), []byte(want)) != 1 {
-			return newError(CodeInvalidSecurityTokenMalformed, "")
+			return codes.New(CodeInvalidSecurityTokenMalformed, "")
 		}
 	} else if p[ParamSecurityToken] != "" {
-		return newError(CodeInvalidSecurityTokenMalformed, "")
+		return codes.New(CodeInvalidSecurityTokenMalformed, "")
 	}
 	// As the real service does, the message echoes the server's string to sign (the SDK compares it with its own
 	// to tell a wrong secret from a signing bug). Beware: it contains every parameter, a Password included.
 	stringToSign := StringToSign(method, p)
 	if !signatureMatches(p[ParamSignature], Sign(stringToSign, secret)) {
-		return newError(CodeSignatureDoesNotMatch, "Specified signature is not matched with our calculation. server string to sign is:"+stringToSign)
+		return codes.New(CodeSignatureDoesNotMatch, "Specified signature is not matched with our calculation. server string to sign is:"+stringToSign)
 	}
 	ts, err := time.Parse(timestampLayout, p[ParamTimestamp])
 	if err != nil {
-		return newError(CodeInvalidTimeStampFormat, "")
+		return codes.New(CodeInvalidTimeStampFormat, "")
 	}
 	if wall := s.wall(); s.tolerance > 0 && wall.Sub(ts).Abs() > s.tolerance {
-		return errorf(CodeInvalidTimeStampExpired, "Specified time stamp or date value is expired. The request's Timestamp %s is %s away from the server's wall clock (%s); at most %s is accepted.",
+		return codes.Errorf(CodeInvalidTimeStampExpired, "Specified time stamp or date value is expired. The request's Timestamp %s is %s away from the server's wall clock (%s); at most %s is accepted.",
 			p[ParamTimestamp], wall.Sub(ts).Abs().Round(time.Second), wall.UTC().Format(timestampLayout), s.tolerance)
 	}
 	if !s.useNonce(keyID, p[ParamSignatureNonce], s.now()) {
-		return newError(CodeSignatureNonceUsed, "")
+		return codes.New(CodeSignatureNonceUsed, "")
 	}
 	return nil
-}
-
-// executeLocked runs an action; it returns the answer's body, without RequestId.
-func (s *Server) executeLocked(action string, p map[string]string) (map[string]any, *APIError) {
-	switch action {
-	case ActionGetLoginProfile:
-		return s.getLocked(p)
-	case ActionCreateLoginProfile:
-		return s.createLocked(p)
-	case ActionUpdateLoginProfile:
-		return s.updateLocked(p)
-	case ActionDeleteLoginProfile:
-		return s.deleteLocked(p)
-	}
-	return nil, newError(CodeInvalidActionNotFound, "")
-}
-
-// lookupLocked finds a user, and its profile when wantProfile.
-func (s *Server) lookupLocked(upn string, wantProfile bool) (*user, *APIError) {
-	u, ok := s.users[upn]
-	if !ok {
-		return nil, newError(CodeEntityNotExistUser, "")
-	}
-	if wantProfile && u.profile == nil {
-		return nil, newError(CodeEntityNotExistLoginProfile, "")
-	}
-	return u, nil
-}
-
-func (s *Server) getLocked(p map[string]string) (map[string]any, *APIError) {
-	upn := p[ParamUserPrincipalName]
-	if upn == "" {
-		return nil, missingParameter(ParamUserPrincipalName)
-	}
-	u, e := s.lookupLocked(upn, true)
-	if e != nil {
-		return nil, e
-	}
-	return map[string]any{"LoginProfile": toWire(*u.profile, true)}, nil
-}
-
-func (s *Server) createLocked(p map[string]string) (map[string]any, *APIError) {
-	upn, password := p[ParamUserPrincipalName], p[ParamPassword]
-	if upn == "" {
-		return nil, missingParameter(ParamUserPrincipalName)
-	}
-	if password == "" {
-		return nil, missingParameter(ParamPassword)
-	}
-	status, e := statusParam(p, StatusActive)
-	if e != nil {
-		return nil, e
-	}
-	mfa, e := boolParam(p, ParamMFABindRequired)
-	if e != nil {
-		return nil, e
-	}
-	reset, e := boolParam(p, ParamPasswordResetRequired)
-	if e != nil {
-		return nil, e
-	}
-	u, e := s.lookupLocked(upn, false)
-	if e != nil {
-		return nil, e
-	}
-	if u.profile != nil {
-		return nil, newError(CodeEntityAlreadyExistsLoginProfile, "")
-	}
-	if e := s.checkPasswordLocked(u, upn, password); e != nil {
-		return nil, e
-	}
-	now := s.timestamp()
-	u.profile = &Profile{
-		UserPrincipalName:     upn,
-		Status:                status,
-		MFABindRequired:       mfa,
-		PasswordResetRequired: reset,
-		CreateDate:            now,
-		UpdateDate:            now,
-	}
-	u.setPassword(upn, password)
-	return map[string]any{"LoginProfile": toWire(*u.profile, false)}, nil
-}
-
-func (s *Server) updateLocked(p map[string]string) (map[string]any, *APIError) {
-	upn := p[ParamUserPrincipalName]
-	if upn == "" {
-		return nil, missingParameter(ParamUserPrincipalName)
-	}
-	status, e := statusParam(p, "")
-	if e != nil {
-		return nil, e
-	}
-	var mfa, reset *bool
-	if p[ParamMFABindRequired] != "" {
-		v, e := boolParam(p, ParamMFABindRequired)
-		if e != nil {
-			return nil, e
-		}
-		mfa = &v
-	}
-	if p[ParamPasswordResetRequired] != "" {
-		v, e := boolParam(p, ParamPasswordResetRequired)
-		if e != nil {
-			return nil, e
-		}
-		reset = &v
-	}
-	u, e := s.lookupLocked(upn, true)
-	if e != nil {
-		return nil, e
-	}
-	password := p[ParamPassword]
-	if password != "" {
-		if e := s.checkPasswordLocked(u, upn, password); e != nil {
-			return nil, e
-		}
-		u.setPassword(upn, password)
-	}
-	if status != "" {
-		u.profile.Status = status
-	}
-	if mfa != nil {
-		u.profile.MFABindRequired = *mfa
-	}
-	if reset != nil {
-		u.profile.PasswordResetRequired = *reset
-	}
-	u.profile.UpdateDate = s.timestamp()
-	return map[string]any{"LoginProfile": toWire(*u.profile, false)}, nil
-}
-
-func (s *Server) deleteLocked(p map[string]string) (map[string]any, *APIError) {
-	upn := p[ParamUserPrincipalName]
-	if upn == "" {
-		return nil, missingParameter(ParamUserPrincipalName)
-	}
-	u, e := s.lookupLocked(upn, true)
-	if e != nil {
-		return nil, e
-	}
-	u.profile = nil
-	u.password = "" // the history stays: reuse prevention outlives the profile
-	return map[string]any{}, nil
 }
 
 // statusParam reads Status; def when absent.
@@ -433,9 +336,9 @@ type wireProfile struct {
 	LastLoginTime         string `json:"LastLoginTime,omitempty"`
 }
 
-func toWire(p Profile, withLastLogin bool) wireProfile {
+func toWire(p simcore.Profile, withLastLogin bool) wireProfile {
 	w := wireProfile{
-		UserPrincipalName:     p.UserPrincipalName,
+		UserPrincipalName:     p.User,
 		Status:                p.Status,
 		MFABindRequired:       p.MFABindRequired,
 		PasswordResetRequired: p.PasswordResetRequired,
@@ -453,81 +356,4 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(timestampLayout)
-}
-
-func (s *Server) record(c Call, e *APIError) {
-	s.mu.Lock()
-	s.appendCallLocked(c, e)
-	s.mu.Unlock()
-	s.logCall(c.Action, e)
-}
-
-func (s *Server) appendCallLocked(c Call, e *APIError) {
-	c.HTTPStatus = http.StatusOK
-	if e != nil {
-		c.Code, c.HTTPStatus = e.Code, e.HTTPStatus
-	}
-	if c.Dropped {
-		c.HTTPStatus = 0 // nothing answered
-	}
-	s.calls = append(s.calls, c)
-}
-
-// logCall logs the action and the outcome only: never a parameter.
-func (s *Server) logCall(action string, e *APIError) {
-	if s.logger == nil {
-		return
-	}
-	code, status := "", http.StatusOK
-	if e != nil {
-		code, status = e.Code, e.HTTPStatus
-	}
-	s.logger.Info("alibaba simulator call", "action", action, "code", code, "httpStatus", status)
-}
-
-func writeError(w http.ResponseWriter, requestID string, e *APIError) {
-	writeJSON(w, requestID, e.HTTPStatus, map[string]any{
-		// Every field is a string: the SDK panics on anything else.
-		"RequestId": requestID,
-		"HostId":    HostID,
-		"Code":      e.Code,
-		"Message":   e.Message,
-		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=Ims&requestId=" + requestID,
-	})
-}
-
-func writeJSON(w http.ResponseWriter, requestID string, status int, body any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		http.Error(w, "encoding the answer: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	if requestID != "" {
-		w.Header().Set("x-acs-request-id", requestID)
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// dropConnection closes the connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler) // HTTP/2, or a ResponseWriter that cannot hijack: abort the answer
-}
-
-// newRequestID returns an upper-case UUID, as the service's request ids are.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
 }

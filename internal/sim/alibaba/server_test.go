@@ -79,7 +79,7 @@ func TestLoginProfileRoundTrip(t *testing.T) {
 	}
 	p, ok := s.Profile(alice)
 	wantProfile := Profile{
-		UserPrincipalName: alice, Status: StatusInactive, MFABindRequired: true, PasswordResetRequired: true,
+		User: alice, Status: StatusInactive, MFABindRequired: true, PasswordResetRequired: true,
 		CreateDate: created, UpdateDate: clock.Now(),
 	}
 	if !ok || p != wantProfile {
@@ -724,7 +724,7 @@ func TestSetProfileIsDrift(t *testing.T) {
 	created, _ := s.Profile(alice)
 	clock.Advance(time.Minute)
 
-	s.SetProfile(Profile{UserPrincipalName: alice, Status: StatusInactive, MFABindRequired: true})
+	s.SetProfile(Profile{User: alice, Status: StatusInactive, MFABindRequired: true})
 	gr, err := c.get(alice)
 	if err != nil {
 		t.Fatal(err)
@@ -744,7 +744,7 @@ func TestSetProfileIsDrift(t *testing.T) {
 			t.Error("SetProfile of an unknown user did not panic")
 		}
 	}()
-	s.SetProfile(Profile{UserPrincipalName: "nobody@example.onaliyun.com"})
+	s.SetProfile(Profile{User: "nobody@example.onaliyun.com"})
 }
 
 func TestConcurrentUse(t *testing.T) {

@@ -22,32 +22,12 @@ import (
 	"encoding/base64"
 	"sort"
 	"strings"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// PercentEncode encodes s as RFC 3986 asks and Alibaba Cloud's RPC signature requires: the unreserved characters
-// A-Z a-z 0-9 - _ . ~ stay as they are, every other byte of the UTF-8 text becomes %XX with upper-case hex digits
-// (so a space is %20, never +, and * is %2A).
-func PercentEncode(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) * 3 / 2)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isUnreserved(c) {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&0x0f])
-	}
-	return b.String()
-}
-
-func isUnreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// PercentEncode encodes s as Alibaba Cloud's RPC signature requires: RFC 3986 (simcore.PercentEncode).
+func PercentEncode(s string) string { return simcore.PercentEncode(s) }
 
 // CanonicalQuery is the canonicalized query string of the RPC signature v1: every parameter but Signature, sorted
 // by key, key and value percent-encoded (PercentEncode), joined as k=v with &. Parameters with an empty value (the

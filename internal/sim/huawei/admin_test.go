@@ -19,6 +19,7 @@ package huawei
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -26,6 +27,8 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // admin sends one admin API request and returns the status and the body.
@@ -62,7 +65,7 @@ func TestAdminAPI(t *testing.T) {
 	const dave = "da7e0000000000000000000000000000"
 	profilePath := "/_sim/users/" + dave + "/profile"
 
-	adminOK(t, base, "POST", "/_sim/users", `{"userId": "`+dave+`"}`, 201)
+	adminOK(t, base, "POST", "/_sim/users", `{"user": "`+dave+`"}`, 201)
 	var users []string
 	if err := json.Unmarshal([]byte(adminOK(t, base, "GET", "/_sim/users", "", 200)), &users); err != nil || !slices.Equal(users, []string{dave}) {
 		t.Fatalf("users = %v, %v", users, err)
@@ -77,31 +80,35 @@ func TestAdminAPI(t *testing.T) {
 	if strings.Contains(out, strongPassword) {
 		t.Fatalf("GET /_sim/calls shows the password: %s", out)
 	}
-	var calls []AdminCall
+	var calls []simcore.AdminCall
 	if err := json.Unmarshal([]byte(out), &calls); err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 2 || calls[0].Action != ActionCreateLoginProfileV5 || calls[0].UserID != dave || !calls[0].PasswordSent ||
-		calls[0].Params[ParamPassword] != "[redacted]" || calls[0].Params[ParamPasswordResetRequired] != "false" ||
-		calls[0].HTTPStatus != 201 || calls[1].PasswordSent || calls[1].Code != CodeUserNotFound || calls[1].UserID != nobody {
+	if len(calls) != 2 || calls[0].Action != ActionCreateLoginProfileV5 || calls[0].Op != simcore.OpCreate || calls[0].User != dave || !calls[0].PasswordSent ||
+		!maps.Equal(calls[0].Params, map[string]string{"password": "[redacted]", "passwordResetRequired": "false"}) ||
+		calls[0].HTTPStatus != 201 || calls[1].PasswordSent || calls[1].Code != CodeUserNotFound || calls[1].User != nobody {
 		t.Fatalf("calls = %+v", calls)
 	}
 	if pw := s.Calls()[0].Params[ParamPassword]; pw != strongPassword {
 		t.Fatalf("the redaction changed the recorded call: %q", pw)
 	}
 
-	var p AdminProfile
+	var p simcore.AdminProfile
 	if err := json.Unmarshal([]byte(adminOK(t, base, "GET", profilePath, "", 200)), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p != (AdminProfile{UserID: dave, CreatedAt: clock.Now(), HasPassword: true}) {
+	if !p.CreateDate.Equal(clock.Now()) {
+		t.Fatalf("profile = %+v, want createDate %v", p, clock.Now())
+	}
+	p.CreateDate = time.Time{}
+	if p != (simcore.AdminProfile{User: dave, HasPassword: true}) {
 		t.Fatalf("profile = %+v", p)
 	}
 
 	// Drift.
 	expires := clock.Now().Add(48 * time.Hour)
 	adminOK(t, base, "PUT", profilePath, `{"passwordResetRequired": true, "passwordExpiresAt": "`+expires.Format(time.RFC3339Nano)+`"}`, 200)
-	if got, _ := s.Profile(dave); !got.PasswordResetRequired || !got.PasswordExpiresAt.Equal(expires) || !got.CreatedAt.Equal(clock.Now()) {
+	if got, _ := s.Profile(dave); !got.PasswordResetRequired || !got.PasswordExpiresAt.Equal(expires) || !got.CreateDate.Equal(clock.Now()) {
 		t.Fatalf("after PUT: %+v", got)
 	}
 	gr, err := c.show(dave)
@@ -114,6 +121,10 @@ func TestAdminAPI(t *testing.T) {
 	}
 	adminOK(t, base, "PUT", profilePath, `{"passwordExpiresAt": "tomorrow"}`, 400)
 	adminOK(t, base, "PUT", profilePath, `{"unknown": 1}`, 400)
+	// An IAM v5 login profile has none of these.
+	for _, body := range []string{`{"status": "Inactive"}`, `{"mfaBindRequired": true}`, `{"updateDate": "2026-01-02T03:04:05Z"}`, `{"lastLoginTime": "2026-01-02T03:04:05Z"}`} {
+		adminOK(t, base, "PUT", profilePath, body, 400)
+	}
 
 	// The user resets the password.
 	status, out := admin(t, base, "POST", "/_sim/users/"+dave+"/reset-password", `{"password": "weak"}`)

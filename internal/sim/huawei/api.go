@@ -22,19 +22,20 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // Paths of the API.
 const (
 	usersPrefix   = "/v5/users/"
 	profileSuffix = "/login-profile"
-	// adminPrefix is the path prefix of the admin API.
-	adminPrefix = "/_sim/"
 )
 
 // timeLayout is the layout of the times answered, as the service's: 2023-09-13T08:03:10.781Z.
@@ -46,110 +47,26 @@ const maxBodyBytes = 1 << 20
 // encodedAuthorizationMessage stands for the encrypted explanation the service adds to PAP5.0001 answers.
 const encodedAuthorizationMessage = "c2ltdWxhdGVkLWF1dGhvcml6YXRpb24tbWVzc2FnZQ"
 
-// ServeHTTP answers the IAM v5 login-profile API on every path but /_sim/, where the admin API is.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, adminPrefix) {
-		s.admin.ServeHTTP(w, r)
-		return
-	}
-	s.serveAPI(w, r)
-}
-
-// route maps a method and a (decoded) path to an action and the user id; ok is false for no API. The user id is
+// route maps a method and a (decoded) path to an operation and the user id; ok is false for no API. The user id is
 // whatever lies between /v5/users/ and /login-profile, slashes included.
-func route(method, path string) (action, userID string, ok bool) {
+func route(method, path string) (op simcore.Op, userID string, ok bool) {
 	if len(path) <= len(usersPrefix)+len(profileSuffix) || !strings.HasPrefix(path, usersPrefix) || !strings.HasSuffix(path, profileSuffix) {
 		return "", "", false
 	}
 	userID = path[len(usersPrefix) : len(path)-len(profileSuffix)]
 	switch method {
 	case http.MethodPost:
-		action = ActionCreateLoginProfileV5
+		op = simcore.OpCreate
 	case http.MethodGet:
-		action = ActionShowLoginProfileV5
+		op = simcore.OpGet
 	case http.MethodPut:
-		action = ActionUpdateLoginProfileV5
+		op = simcore.OpUpdate
 	case http.MethodDelete:
-		action = ActionDeleteLoginProfileV5
+		op = simcore.OpDelete
 	default:
 		return "", "", false
 	}
-	return action, userID, true
-}
-
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	received := s.now()
-	requestID := newRequestID()
-	action, userID, known := route(r.Method, r.URL.Path)
-	body, readErr := readBody(r)
-	fields, bodyErr := parseBody(body)
-	call := Call{Action: action, UserID: userID, Params: callParams(fields), Time: received, RequestID: requestID}
-
-	if !s.life.Wait(s.currentLatency()) {
-		return // closed meanwhile
-	}
-	fail := func(e *APIError) {
-		s.record(call, e)
-		writeError(w, requestID, e)
-	}
-	if !known {
-		fail(errorf(CodeAPINotFound, "The API does not exist or has not been published in the environment: %s %s.", r.Method, r.URL.Path))
-		return
-	}
-	if readErr != nil {
-		fail(invalidBody("%v", readErr))
-		return
-	}
-	if e := s.authenticate(r, body); e != nil {
-		fail(e)
-		return
-	}
-
-	if f, ok := s.takeFault(action); ok {
-		if !s.life.Wait(f.Latency) {
-			return
-		}
-		if f.DropConnection {
-			call.Dropped = true
-			s.record(call, nil)
-			dropConnection(w)
-			return
-		}
-		if f.DropAfterAction {
-			call.Dropped = true
-			s.mu.Lock()
-			status, _, e := s.executeLocked(action, userID, fields, bodyErr)
-			s.appendCallLocked(call, e, status)
-			s.mu.Unlock()
-			s.logCall(call.Action, e, status)
-			dropConnection(w)
-			return
-		}
-		if f.Code != "" {
-			fail(&APIError{Code: f.Code, HTTPStatus: f.HTTPStatus, Message: f.Message})
-			return
-		}
-	}
-	if ok, limit := s.allow(action); !ok {
-		fail(errorf(CodeThrottled, "The throttling threshold has been reached: policy domain over ratelimit,limit:%d,time:1 second", limit))
-		return
-	}
-
-	s.mu.Lock()
-	status, answer, e := s.executeLocked(action, userID, fields, bodyErr)
-	s.appendCallLocked(call, e, status)
-	s.mu.Unlock()
-	s.logCall(call.Action, e, status)
-	if e != nil {
-		writeError(w, requestID, e)
-		return
-	}
-	if answer == nil {
-		w.Header().Set(HeaderRequestID, requestID)
-		w.WriteHeader(status)
-		return
-	}
-	writeJSON(w, requestID, status, answer)
+	return op, userID, true
 }
 
 func readBody(r *http.Request) ([]byte, error) {
@@ -258,128 +175,141 @@ func (s *Server) authenticate(r *http.Request, body []byte) *APIError {
 	return nil
 }
 
-// executeLocked runs an action; it returns the success status and the answer's body (nil for none).
-func (s *Server) executeLocked(action, userID string, fields map[string]json.RawMessage, bodyErr error) (int, any, *APIError) {
-	switch action {
-	case ActionShowLoginProfileV5:
-		return s.showLocked(userID)
-	case ActionCreateLoginProfileV5:
-		if bodyErr != nil {
-			return 0, nil, invalidBody("%v", bodyErr)
+// paramNames are the neutral names of the body fields.
+var paramNames = map[string]string{
+	ParamPassword: simcore.ParamPassword, ParamPasswordResetRequired: simcore.ParamPasswordResetRequired,
+}
+
+// rest is the IAM v5 REST protocol of a Server.
+type rest struct{ s *Server }
+
+// body is a request's body as Execute reads it: its fields, or why it is not a JSON object.
+type body struct {
+	fields map[string]json.RawMessage
+	err    error
+}
+
+// NewRequestID returns 32 lower-case hex digits, as the service's request ids are.
+func (rest) NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Receive routes the request, reads its body and authenticates it.
+func (p rest) Receive(r *http.Request) simcore.Request {
+	op, userID, known := route(r.Method, r.URL.Path)
+	raw, readErr := readBody(r)
+	fields, bodyErr := parseBody(raw)
+	req := simcore.Request{Op: op, Action: actions[op], User: userID, Params: callParams(fields), Input: body{fields, bodyErr}}
+	switch {
+	case !known:
+		req.Refused = codes.Errorf(CodeAPINotFound, "The API does not exist or has not been published in the environment: %s %s.", r.Method, r.URL.Path)
+	case readErr != nil:
+		req.Refused = invalidBody("%v", readErr)
+	default:
+		req.Refused = p.s.authenticate(r, raw)
+	}
+	return req
+}
+
+// Execute runs the action: the answer's body is the login profile, none for a delete.
+func (p rest) Execute(a simcore.Account, req simcore.Request) (simcore.Answer, error) {
+	in := req.Input.(body)
+	if in.err != nil && (req.Op == simcore.OpCreate || req.Op == simcore.OpUpdate) {
+		return simcore.Answer{}, invalidBody("%v", in.err)
+	}
+	var (
+		profile simcore.Profile
+		err     error
+		status  = http.StatusOK
+	)
+	switch req.Op {
+	case simcore.OpGet:
+		profile, err = a.Get(req.User)
+		if p.s.emptyShow && isKind(err, simcore.ProfileNotFound) {
+			return simcore.Answer{Status: http.StatusOK, Body: map[string]any{}}, nil
 		}
-		return s.createLocked(userID, fields)
-	case ActionUpdateLoginProfileV5:
-		if bodyErr != nil {
-			return 0, nil, invalidBody("%v", bodyErr)
-		}
-		return s.updateLocked(userID, fields)
-	case ActionDeleteLoginProfileV5:
-		return s.deleteLocked(userID)
+	case simcore.OpCreate:
+		profile, err = create(a, req.User, in.fields)
+		status = http.StatusCreated
+	case simcore.OpUpdate:
+		profile, err = update(a, req.User, in.fields)
+	case simcore.OpDelete:
+		return simcore.Answer{Status: http.StatusNoContent}, a.Delete(req.User)
 	}
-	return 0, nil, newError(CodeAPINotFound, "")
+	if err != nil {
+		return simcore.Answer{}, err
+	}
+	return simcore.Answer{Status: status, Body: profileAnswer(profile)}, nil
 }
 
-func userNotFound(id string) *APIError {
-	return errorf(CodeUserNotFound, "Could not find user: %s.", id)
+func isKind(err error, k simcore.Kind) bool {
+	var e *simcore.Error
+	return errors.As(err, &e) && e.Kind == k
 }
 
-func profileNotFound(id string) *APIError {
-	return errorf(CodeLoginProfileNotFound, "Could not find the login profile of user: %s.", id)
-}
-
-// lookupLocked finds a user, and its profile when wantProfile.
-func (s *Server) lookupLocked(id string, wantProfile bool) (*user, *APIError) {
-	u, ok := s.users[id]
-	if !ok {
-		return nil, userNotFound(id)
-	}
-	if wantProfile && u.profile == nil {
-		return nil, profileNotFound(id)
-	}
-	return u, nil
-}
-
-func (s *Server) showLocked(id string) (int, any, *APIError) {
-	u, ok := s.users[id]
-	if ok && u.profile == nil && s.emptyShow {
-		return http.StatusOK, map[string]any{}, nil
-	}
-	u, e := s.lookupLocked(id, true)
-	if e != nil {
-		return 0, nil, e
-	}
-	return http.StatusOK, profileAnswer(*u.profile), nil
-}
-
-func (s *Server) createLocked(id string, fields map[string]json.RawMessage) (int, any, *APIError) {
+func create(a simcore.Account, id string, fields map[string]json.RawMessage) (simcore.Profile, error) {
 	if fields == nil {
-		return 0, nil, invalidBody("password and password_reset_required are required")
+		return simcore.Profile{}, invalidBody("password and password_reset_required are required")
 	}
 	password, present, e := field[string](fields, ParamPassword)
 	switch {
 	case e != nil:
-		return 0, nil, e
+		return simcore.Profile{}, e
 	case !present || password == "":
-		return 0, nil, invalidBody("password is required")
+		return simcore.Profile{}, invalidBody("password is required")
 	}
 	reset, present, e := field[bool](fields, ParamPasswordResetRequired)
 	switch {
 	case e != nil:
-		return 0, nil, e
+		return simcore.Profile{}, e
 	case !present:
-		return 0, nil, invalidBody("password_reset_required is required")
+		return simcore.Profile{}, invalidBody("password_reset_required is required")
 	}
-	u, e := s.lookupLocked(id, false)
-	if e != nil {
-		return 0, nil, e
-	}
-	if u.profile != nil {
-		return 0, nil, errorf(CodeLoginProfileExists, "The login profile of user %s already exists.", id)
-	}
-	if e := s.checkPasswordLocked(u, id, password); e != nil {
-		return 0, nil, e
-	}
-	u.profile = &Profile{UserID: id, PasswordResetRequired: reset, CreatedAt: s.timestamp()}
-	s.setPasswordLocked(u, id, password)
-	return http.StatusCreated, profileAnswer(*u.profile), nil
+	return a.Create(simcore.Profile{User: id, PasswordResetRequired: reset}, password)
 }
 
-func (s *Server) updateLocked(id string, fields map[string]json.RawMessage) (int, any, *APIError) {
+func update(a simcore.Account, id string, fields map[string]json.RawMessage) (simcore.Profile, error) {
 	password, hasPassword, e := field[string](fields, ParamPassword)
 	if e != nil {
-		return 0, nil, e
+		return simcore.Profile{}, e
 	}
 	if hasPassword && password == "" {
-		return 0, nil, invalidBody("password must not be empty")
+		return simcore.Profile{}, invalidBody("password must not be empty")
 	}
 	reset, hasReset, e := field[bool](fields, ParamPasswordResetRequired)
 	if e != nil {
-		return 0, nil, e
+		return simcore.Profile{}, e
 	}
-	u, e := s.lookupLocked(id, true)
-	if e != nil {
-		return 0, nil, e
-	}
-	if hasPassword {
-		if e := s.checkPasswordLocked(u, id, password); e != nil {
-			return 0, nil, e
-		}
-		s.setPasswordLocked(u, id, password)
-	}
+	ch := simcore.Change{Password: password}
 	if hasReset {
-		u.profile.PasswordResetRequired = reset
+		ch.PasswordResetRequired = &reset
 	}
-	return http.StatusOK, profileAnswer(*u.profile), nil
+	return a.Update(id, ch)
 }
 
-func (s *Server) deleteLocked(id string) (int, any, *APIError) {
-	u, e := s.lookupLocked(id, true)
-	if e != nil {
-		return 0, nil, e
+// WriteAnswer answers the body, or only the status and the request id.
+func (rest) WriteAnswer(w http.ResponseWriter, requestID string, a simcore.Answer) {
+	if a.Body == nil {
+		w.Header().Set(HeaderRequestID, requestID)
+		w.WriteHeader(a.Status)
+		return
 	}
-	u.profile = nil
-	u.password = "" // the history stays: reuse prevention outlives the profile
-	return http.StatusNoContent, nil, nil
+	writeJSON(w, requestID, a.Status, a.Body)
+}
+
+// WriteError answers an error as IAM does.
+func (rest) WriteError(w http.ResponseWriter, requestID string, e *APIError) {
+	body := map[string]string{"error_code": e.Code, "error_msg": e.Message, "request_id": requestID}
+	if e.Code == CodeAccessDenied {
+		body["encoded_authorization_message"] = encodedAuthorizationMessage
+	}
+	writeJSON(w, requestID, e.HTTPStatus, body)
+}
+
+func writeJSON(w http.ResponseWriter, requestID string, status int, body any) {
+	simcore.WriteJSON(w, status, body, map[string]string{"Content-Type": "application/json;charset=UTF-8", HeaderRequestID: requestID})
 }
 
 // field reads a string or boolean field; present is false when the field is absent. null is of neither type.
@@ -408,12 +338,12 @@ type wireProfile struct {
 	CreatedAt             string `json:"created_at"`
 }
 
-func profileAnswer(p Profile) map[string]any {
+func profileAnswer(p simcore.Profile) map[string]any {
 	return map[string]any{"login_profile": wireProfile{
-		UserID:                p.UserID,
+		UserID:                p.User,
 		PasswordResetRequired: p.PasswordResetRequired,
 		PasswordExpiresAt:     formatTime(p.PasswordExpiresAt),
-		CreatedAt:             formatTime(p.CreatedAt),
+		CreatedAt:             formatTime(p.CreateDate),
 	}}
 }
 
@@ -422,77 +352,4 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(timeLayout)
-}
-
-// record appends a call that did not reach the action (failed or dropped) and logs it.
-func (s *Server) record(c Call, e *APIError) {
-	s.mu.Lock()
-	s.appendCallLocked(c, e, 0)
-	s.mu.Unlock()
-	s.logCall(c.Action, e, 0)
-}
-
-func (s *Server) appendCallLocked(c Call, e *APIError, status int) {
-	c.HTTPStatus = status
-	if e != nil {
-		c.Code, c.HTTPStatus = e.Code, e.HTTPStatus
-	}
-	if c.Dropped {
-		c.HTTPStatus = 0 // nothing answered
-	}
-	s.calls = append(s.calls, c)
-}
-
-// logCall logs the action and the outcome only: never a parameter.
-func (s *Server) logCall(action string, e *APIError, status int) {
-	if s.logger == nil {
-		return
-	}
-	code := ""
-	if e != nil {
-		code, status = e.Code, e.HTTPStatus
-	}
-	s.logger.Info("huawei simulator call", "action", action, "code", code, "httpStatus", status)
-}
-
-func writeError(w http.ResponseWriter, requestID string, e *APIError) {
-	body := map[string]string{"error_code": e.Code, "error_msg": e.Message, "request_id": requestID}
-	if e.Code == CodeAccessDenied {
-		body["encoded_authorization_message"] = encodedAuthorizationMessage
-	}
-	writeJSON(w, requestID, e.HTTPStatus, body)
-}
-
-func writeJSON(w http.ResponseWriter, requestID string, status int, body any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		http.Error(w, "encoding the answer: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	if requestID != "" {
-		w.Header().Set(HeaderRequestID, requestID)
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// dropConnection closes the connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler) // HTTP/2, or a ResponseWriter that cannot hijack: abort the answer
-}
-
-// newRequestID returns 32 lower-case hex digits, as the service's request ids are.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

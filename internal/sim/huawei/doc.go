@@ -81,27 +81,7 @@ Call.Params keep the password sent, for tests to assert on; the admin API redact
 
 # Admin API
 
-Unsigned, on the same server, JSON in and out; for end-to-end tests and demos that run cmd/cloudsim:
-
-	GET    /_sim/calls                      the calls, in order: [{"action", "userId", "params", "passwordSent",
-	                                        "code", "httpStatus", "time", "requestId", "dropped"}];
-	                                        a password value reads "[redacted]"
-	DELETE /_sim/calls                      forget the calls
-	GET    /_sim/users                      the user ids
-	POST   /_sim/users                      {"userId": "..."}: add a user without login profile
-	DELETE /_sim/users/{id}                 delete a user
-	GET    /_sim/users/{id}/profile         {"userId", "passwordResetRequired", "createdAt", "passwordExpiresAt",
-	                                        "hasPassword"}; 404 without profile
-	PUT    /_sim/users/{id}/profile         change any of passwordResetRequired, createdAt, passwordExpiresAt
-	                                        (null: no expiry) out of band (drift); creates the profile (without
-	                                        password) when missing
-	DELETE /_sim/users/{id}/profile         delete the profile out of band (drift); 404 without profile
-	POST   /_sim/users/{id}/reset-password  {"password": "..."}: the user logs in and chooses a new password
-	                                        (see Server.UserResetsPassword)
-	POST   /_sim/faults                     a Fault: {"action", "code", "httpStatus", "message", "times",
-	                                        "latency" ("1.5s"), "dropConnection", "dropAfterAction"}
-	DELETE /_sim/faults                     remove every fault
-
-Errors of the admin API are {"error": "..."} with a 4xx status.
+The simulator core's (see internal/sim/simcore), under /_sim/ on the same server: the same routes and JSON for
+every cloud, users named by their user id.
 */
 package huawei

@@ -17,8 +17,9 @@ limitations under the License.
 package huawei
 
 import (
-	"fmt"
 	"net/http"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // Error codes the simulator answers, each with the HTTP status of DefaultHTTPStatus.
@@ -69,66 +70,51 @@ const (
 	CodeServiceUnavailable = "IAM.0503"
 )
 
-type codeInfo struct {
-	status  int
-	message string
-}
-
-var knownCodes = map[string]codeInfo{
-	CodeUserNotFound:         {http.StatusNotFound, "Could not find user."},
-	CodeLoginProfileNotFound: {http.StatusNotFound, "Could not find the login profile of the user."},
-	CodeLoginProfileExists:   {http.StatusConflict, "The login profile of the user already exists."},
-	CodeInvalidRequestBody:   {http.StatusBadRequest, "Request body is invalid."},
-	CodePasswordTooWeak:      {http.StatusBadRequest, "The password does not meet the password policy."},
-	CodePasswordReused:       {http.StatusBadRequest, "The password was used recently and cannot be reused."},
-	CodeAccessDenied:         {http.StatusForbidden, "access denied"},
-	CodeAuthenticationFailed: {http.StatusUnauthorized, "Incorrect IAM authentication information"},
-	CodeAPINotFound:          {http.StatusNotFound, "The API does not exist or has not been published in the environment."},
-	CodeThrottled:            {http.StatusTooManyRequests, "The throttling threshold has been reached."},
-	CodeInternalError:        {http.StatusInternalServerError, "An unexpected error prevented the server from fulfilling your request."},
-	CodeServiceUnavailable:   {http.StatusServiceUnavailable, "The service is temporarily unavailable."},
+// codes is the table of the codes the simulator answers.
+var codes = simcore.CodeTable{
+	CodeUserNotFound:         {Status: http.StatusNotFound, Message: "Could not find user."},
+	CodeLoginProfileNotFound: {Status: http.StatusNotFound, Message: "Could not find the login profile of the user."},
+	CodeLoginProfileExists:   {Status: http.StatusConflict, Message: "The login profile of the user already exists."},
+	CodeInvalidRequestBody:   {Status: http.StatusBadRequest, Message: "Request body is invalid."},
+	CodePasswordTooWeak:      {Status: http.StatusBadRequest, Message: "The password does not meet the password policy."},
+	CodePasswordReused:       {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused."},
+	CodeAccessDenied:         {Status: http.StatusForbidden, Message: "access denied"},
+	CodeAuthenticationFailed: {Status: http.StatusUnauthorized, Message: "Incorrect IAM authentication information"},
+	CodeAPINotFound:          {Status: http.StatusNotFound, Message: "The API does not exist or has not been published in the environment."},
+	CodeThrottled:            {Status: http.StatusTooManyRequests, Message: "The throttling threshold has been reached."},
+	CodeInternalError:        {Status: http.StatusInternalServerError, Message: "An unexpected error prevented the server from fulfilling your request."},
+	CodeServiceUnavailable:   {Status: http.StatusServiceUnavailable, Message: "The service is temporarily unavailable."},
 }
 
 // DefaultHTTPStatus is the HTTP status the simulator answers with code; 500 for a code it does not know.
-func DefaultHTTPStatus(code string) int {
-	if info, ok := knownCodes[code]; ok {
-		return info.status
+func DefaultHTTPStatus(code string) int { return codes.Status(code) }
+
+// translate is the code and message IAM answers a neutral error with; the messages name the user, as IAM's do.
+func translate(e *simcore.Error) *APIError {
+	switch e.Kind {
+	case simcore.UserNotFound:
+		return codes.Errorf(CodeUserNotFound, "Could not find user: %s.", e.User)
+	case simcore.ProfileNotFound:
+		return codes.Errorf(CodeLoginProfileNotFound, "Could not find the login profile of user: %s.", e.User)
+	case simcore.ProfileExists:
+		return codes.Errorf(CodeLoginProfileExists, "The login profile of user %s already exists.", e.User)
+	case simcore.PasswordWeak:
+		return codes.Errorf(CodePasswordTooWeak, "The password does not meet the password policy: %s.", e.Reason)
+	case simcore.PasswordReused:
+		return codes.Errorf(CodePasswordReused, "The password must not be one of the last %d passwords of the user.", e.Count)
+	case simcore.Throttled:
+		return codes.Errorf(CodeThrottled, "The throttling threshold has been reached: policy domain over ratelimit,limit:%d,time:1 second", e.Count)
+	case simcore.Unavailable:
+		return codes.New(CodeServiceUnavailable, "")
 	}
-	return http.StatusInternalServerError
-}
-
-// APIError is an error answered by the simulator: by the wire, or returned by UserResetsPassword.
-type APIError struct {
-	Code       string
-	HTTPStatus int
-	Message    string
-}
-
-func (e *APIError) Error() string {
-	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.HTTPStatus, e.Message)
-}
-
-// newError builds the error for a known code; message replaces the default message when not empty.
-func newError(code, message string) *APIError {
-	info, ok := knownCodes[code]
-	if !ok {
-		info = codeInfo{http.StatusInternalServerError, "The request processing has failed."}
-	}
-	if message == "" {
-		message = info.message
-	}
-	return &APIError{Code: code, HTTPStatus: info.status, Message: message}
-}
-
-func errorf(code, format string, args ...any) *APIError {
-	return newError(code, fmt.Sprintf(format, args...))
+	return codes.New(CodeInternalError, "")
 }
 
 // authFailed is the gateway's authentication error, with the reason after its usual prefix.
 func authFailed(format string, args ...any) *APIError {
-	return errorf(CodeAuthenticationFailed, "Incorrect IAM authentication information: "+format, args...)
+	return codes.Errorf(CodeAuthenticationFailed, "Incorrect IAM authentication information: "+format, args...)
 }
 
 func invalidBody(format string, args ...any) *APIError {
-	return errorf(CodeInvalidRequestBody, "Request body is invalid: "+format, args...)
+	return codes.Errorf(CodeInvalidRequestBody, "Request body is invalid: "+format, args...)
 }

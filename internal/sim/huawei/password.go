@@ -17,10 +17,10 @@ limitations under the License.
 package huawei
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // PasswordPolicy is the account's password policy; its fields are named after IAM v5's password policy
@@ -37,7 +37,7 @@ type PasswordPolicy struct {
 	// MaximumConsecutiveIdenticalChars refuses a password with a longer run of one character; 0 means no limit.
 	MaximumConsecutiveIdenticalChars int
 	// PasswordReusePrevention refuses a password among the user's last N passwords (the current one included)
-	// with CodePasswordReused. 0 turns it off. At most 24.
+	// with CodePasswordReused. 0 turns it off. At most simcore.MaxPasswordHistory.
 	PasswordReusePrevention int
 	// PasswordValidityPeriod is how many days a password is valid. When positive, a password set through the API
 	// or by the user expires after it, and the login profile then has a password_expires_at; 0 means passwords
@@ -46,104 +46,36 @@ type PasswordPolicy struct {
 	PasswordValidityPeriod int
 }
 
-// maxPasswordHistory is how many password hashes are kept per user.
-const maxPasswordHistory = 24
-
 const (
 	defaultMinimumLength    = 8
 	defaultMaximumLength    = 32
 	defaultCharCombinations = 2
 )
 
-func (p PasswordPolicy) minimumLength() int {
-	switch {
-	case p.MinimumPasswordLength == 0:
-		return defaultMinimumLength
-	case p.MinimumPasswordLength < 0:
-		return 0
+// Check implements simcore.PasswordPolicy; the user id plays no part.
+func (p PasswordPolicy) Check(_, password string) string {
+	if reason := simcore.CheckLength(password, simcore.Setting(p.MinimumPasswordLength, defaultMinimumLength),
+		simcore.Setting(p.MaximumPasswordLength, defaultMaximumLength)); reason != "" {
+		return reason
 	}
-	return p.MinimumPasswordLength
-}
-
-func (p PasswordPolicy) maximumLength() int {
-	switch {
-	case p.MaximumPasswordLength == 0:
-		return defaultMaximumLength
-	case p.MaximumPasswordLength < 0:
-		return 0
-	}
-	return p.MaximumPasswordLength
-}
-
-func (p PasswordPolicy) charCombination() int {
-	switch {
-	case p.PasswordCharCombination == 0:
-		return defaultCharCombinations
-	case p.PasswordCharCombination < 0:
-		return 0
-	}
-	return p.PasswordCharCombination
-}
-
-func (p PasswordPolicy) reusePrevention() int {
-	return min(max(p.PasswordReusePrevention, 0), maxPasswordHistory)
-}
-
-// expiry is when a password set at setAt expires; zero when passwords do not expire.
-func (p PasswordPolicy) expiry(setAt time.Time) time.Time {
-	if p.PasswordValidityPeriod <= 0 {
-		return time.Time{}
-	}
-	return setAt.AddDate(0, 0, p.PasswordValidityPeriod)
-}
-
-// check returns the reason why password violates the policy, or "" when it complies. The reason never contains
-// the password.
-func (p PasswordPolicy) check(password string) string {
-	runes := []rune(password)
-	if minLen := p.minimumLength(); len(runes) < minLen {
-		return fmt.Sprintf("the password must be at least %d characters long", minLen)
-	}
-	if maxLen := p.maximumLength(); maxLen > 0 && len(runes) > maxLen {
-		return fmt.Sprintf("the password must be at most %d characters long", maxLen)
-	}
-	var upper, lower, digit, symbol bool
-	run, longest := 0, 0
-	for i, r := range runes {
-		switch {
-		case 'A' <= r && r <= 'Z':
-			upper = true
-		case 'a' <= r && r <= 'z':
-			lower = true
-		case '0' <= r && r <= '9':
-			digit = true
-		default:
-			symbol = true
-		}
-		if i > 0 && runes[i-1] == r {
-			run++
-		} else {
-			run = 1
-		}
-		longest = max(longest, run)
-	}
-	classes := 0
-	for _, has := range []bool{upper, lower, digit, symbol} {
-		if has {
-			classes++
-		}
-	}
-	if want := p.charCombination(); classes < want {
+	c := simcore.CharsOf(password)
+	if want := simcore.Setting(p.PasswordCharCombination, defaultCharCombinations); c.Classes() < want {
 		return fmt.Sprintf("the password must contain at least %d of: upper-case letters, lower-case letters, digits, symbols", want)
 	}
-	if n := p.MaximumConsecutiveIdenticalChars; n > 0 && longest > n {
+	if n := p.MaximumConsecutiveIdenticalChars; n > 0 && c.LongestRun > n {
 		return fmt.Sprintf("the password must not repeat a character more than %d times in a row", n)
 	}
 	return ""
 }
 
-// hashPassword is how the simulator keeps the password history: a password is compared, never listed.
-func hashPassword(userID, password string) string {
-	sum := sha256.Sum256([]byte(userID + "\x00" + password))
-	return hex.EncodeToString(sum[:])
+// ReuseWindow implements simcore.PasswordPolicy.
+func (p PasswordPolicy) ReuseWindow() int { return p.PasswordReusePrevention }
+
+// Expiry implements simcore.PasswordPolicy: PasswordValidityPeriod days after setAt; zero when passwords do not
+// expire.
+func (p PasswordPolicy) Expiry(setAt time.Time) time.Time {
+	if p.PasswordValidityPeriod <= 0 {
+		return time.Time{}
+	}
+	return setAt.AddDate(0, 0, p.PasswordValidityPeriod)
 }

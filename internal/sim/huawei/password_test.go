@@ -49,7 +49,7 @@ func TestPasswordPolicyCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reason := tt.policy.check(tt.password)
+			reason := tt.policy.Check("", tt.password)
 			if (reason == "") != tt.ok {
 				t.Fatalf("check(%q) = %q, want ok=%v", tt.password, reason, tt.ok)
 			}
@@ -62,10 +62,10 @@ func TestPasswordPolicyCheck(t *testing.T) {
 
 func TestPasswordPolicyExpiry(t *testing.T) {
 	at := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
-	if got := (PasswordPolicy{}).expiry(at); !got.IsZero() {
+	if got := (PasswordPolicy{}).Expiry(at); !got.IsZero() {
 		t.Errorf("no validity period: expiry %v", got)
 	}
-	if got, want := (PasswordPolicy{PasswordValidityPeriod: 90}).expiry(at), time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
+	if got, want := (PasswordPolicy{PasswordValidityPeriod: 90}).Expiry(at), time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("90 days: expiry %v, want %v", got, want)
 	}
 }

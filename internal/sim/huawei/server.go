@@ -17,18 +17,11 @@ limitations under the License.
 package huawei
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"maps"
-	"net/http"
-	"slices"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simhttp"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // Defaults of Options.
@@ -54,6 +47,30 @@ const (
 	ActionShowLoginProfileV5   = "ShowLoginProfileV5"   // GET    /v5/users/{user_id}/login-profile, 200
 	ActionUpdateLoginProfileV5 = "UpdateLoginProfileV5" // PUT    /v5/users/{user_id}/login-profile, 200
 	ActionDeleteLoginProfileV5 = "DeleteLoginProfileV5" // DELETE /v5/users/{user_id}/login-profile, 204
+)
+
+// actions are the operations' actions.
+var actions = map[simcore.Op]string{
+	simcore.OpGet: ActionShowLoginProfileV5, simcore.OpCreate: ActionCreateLoginProfileV5,
+	simcore.OpUpdate: ActionUpdateLoginProfileV5, simcore.OpDelete: ActionDeleteLoginProfileV5,
+}
+
+// capabilities: an IAM v5 login profile has no status, no MFA flag, no update date and no last login time; its
+// times are to the millisecond.
+var capabilities = simcore.Capabilities{DateResolution: time.Millisecond}
+
+type (
+	// Profile is a login profile, keyed by user id (Profile.User); its CreateDate is the created_at answered.
+	Profile = simcore.Profile
+	// Call is an API call: its Params are the body fields received, as strings ("password",
+	// "password_reset_required" as "true" or "false", only those present; a value of another JSON type kept as
+	// its JSON text; empty when there is no body or it is not a JSON object); its Action is "" for a request on
+	// no API.
+	Call = simcore.Call
+	// Fault makes calls fail: its Action is an action or an Op.
+	Fault = simcore.Fault
+	// APIError is an error as IAM answers it.
+	APIError = simcore.APIError
 )
 
 // Body fields of CreateLoginProfileV5 and UpdateLoginProfileV5, and the keys of Call.Params.
@@ -95,135 +112,27 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Profile is a user's login profile as the simulator keeps it. Times are UTC, to the millisecond, as the service
-// reports them.
-type Profile struct {
-	UserID                string
-	PasswordResetRequired bool
-	CreatedAt             time.Time
-	// PasswordExpiresAt is zero when the password does not expire (no PasswordPolicy.PasswordValidityPeriod): the
-	// answers then leave password_expires_at out.
-	PasswordExpiresAt time.Time
-}
-
-// Call is one API call received by the simulator.
-type Call struct {
-	// Action is one of the Action* constants; "" for a request on no API (answered APIGW.0101).
-	Action string
-	// UserID is the {user_id} of the path.
-	UserID string
-	// Params are the body fields received, as strings: "password" (the password sent) and
-	// "password_reset_required" ("true" or "false"), only those present. A value of another JSON type is kept as
-	// its JSON text. Empty when there is no body or it is not a JSON object.
-	Params map[string]string
-	// Code is "" on success, else the error code answered.
-	Code string
-	// HTTPStatus is the status answered (201, 200 or 204 on success); 0 when the connection was dropped.
-	HTTPStatus int
-	Time       time.Time
-	// RequestID is the X-Request-Id answered (32 hex digits).
-	RequestID string
-	// Dropped is true when a DropConnection or DropAfterAction fault closed the connection without an answer.
-	Dropped bool
-}
-
-// Fault makes matching calls fail. It applies to authenticated calls of a known action, before the quota.
-type Fault struct {
-	// Action is the action to fail; "" means any action.
-	Action string
-	// Code, HTTPStatus and Message are the error answered. HTTPStatus 0 means DefaultHTTPStatus(Code); an empty
-	// Message means the code's usual message. An empty Code answers no error (a latency-only fault).
-	Code       string
-	HTTPStatus int
-	Message    string
-	// Times is how many calls fail; 0 means every call until ClearFaults.
-	Times int
-	// Latency is extra latency for matching calls, before the fault's answer (or the normal processing).
-	Latency time.Duration
-	// DropConnection closes the connection without an answer, before the action runs: the client sees a transport
-	// error and nothing changed.
-	DropConnection bool
-	// DropAfterAction runs the action, then closes the connection without an answer: the change is made but the
-	// client sees a transport error (a lost answer). Call.Code is then the code the action would have answered.
-	DropAfterAction bool
-}
-
-type activeFault struct {
-	Fault
-	remaining int // -1: unlimited
-}
-
-type user struct {
-	profile  *Profile
-	password string   // current password; "" while the user has none
-	history  []string // hashes of the last passwords, most recent (the current one) first
-}
-
-func (u *user) setPassword(userID, password string) {
-	u.password = password
-	u.history = append([]string{hashPassword(userID, password)}, u.history...)
-	if len(u.history) > maxPasswordHistory {
-		u.history = u.history[:maxPasswordHistory]
-	}
-}
-
-func (u *user) usedRecently(userID, password string, n int) bool {
-	h := hashPassword(userID, password)
-	for i := 0; i < n && i < len(u.history); i++ {
-		if u.history[i] == h {
-			return true
-		}
-	}
-	return false
-}
-
-// quota is a token bucket; a nil *rate.Limiter means unlimited.
-type quota struct {
-	limiter   *rate.Limiter
-	perSecond int
-}
-
-// Server simulates Huawei Cloud IAM v5 login profiles. It is safe for concurrent use.
+// Server simulates Huawei Cloud IAM v5 login profiles: the REST protocol over the simulator core, whose Go API
+// (users, profiles, calls, faults, latency, quotas, lifecycle) it has. It is safe for concurrent use.
 type Server struct {
-	now        func() time.Time
+	*simcore.Core
 	wall       func() time.Time // the X-Sdk-Date check's clock; tests replace it
 	accessKeys map[string]string
 	tokens     map[string]string
 	domainID   string
 	tolerance  time.Duration
 	emptyShow  bool
-	logger     *slog.Logger
-	admin      *http.ServeMux
-
-	mu      sync.Mutex
-	policy  PasswordPolicy
-	users   map[string]*user
-	calls   []Call
-	faults  []*activeFault
-	latency time.Duration
-	reads   quota
-	writes  quota
-
-	life simhttp.Lifecycle
 }
 
 // NewServer returns a server with no users. Serve it with Start or Listen, or mount it as an http.Handler.
 func NewServer(opts Options) *Server {
 	s := &Server{
-		life:       simhttp.Lifecycle{Name: "huawei simulator"},
-		now:        opts.Now,
 		wall:       time.Now,
 		accessKeys: maps.Clone(opts.AccessKeys),
 		tokens:     maps.Clone(opts.SecurityTokens),
 		domainID:   opts.DomainID,
 		tolerance:  opts.TimestampTolerance,
 		emptyShow:  opts.EmptyShowForMissingProfile,
-		logger:     opts.Logger,
-		policy:     opts.PasswordPolicy,
-		users:      map[string]*user{},
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if len(s.accessKeys) == 0 {
 		s.accessKeys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
@@ -237,292 +146,25 @@ func NewServer(opts Options) *Server {
 	if s.tolerance == 0 {
 		s.tolerance = DefaultTimestampTolerance
 	}
-	s.reads = newQuota(opts.ReadsPerSecond, DefaultReadsPerSecond)
-	s.writes = newQuota(opts.WritesPerSecond, DefaultWritesPerSecond)
-	s.admin = s.adminMux()
+	s.Core = simcore.New(simcore.Options{
+		Cloud: "huawei", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
+		Codes: codes, Translate: translate, Protocol: rest{s},
+		Now: opts.Now, ReadsPerSecond: opts.ReadsPerSecond, WritesPerSecond: opts.WritesPerSecond,
+		DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
+		PasswordPolicy: opts.PasswordPolicy, Logger: opts.Logger,
+	})
 	return s
-}
-
-// newQuota is a token bucket of perSecond tokens a second holding at most one second's worth.
-func newQuota(perSecond, def int) quota {
-	if perSecond == 0 {
-		perSecond = def
-	}
-	if perSecond < 0 {
-		return quota{}
-	}
-	return quota{limiter: rate.NewLimiter(rate.Limit(perSecond), perSecond), perSecond: perSecond}
 }
 
 // DomainID is the account's id, which requests must carry in X-Domain-Id.
 func (s *Server) DomainID() string { return s.domainID }
 
-// Start listens on 127.0.0.1 on a free port and returns the base URL, "http://127.0.0.1:PORT": the SDK's endpoint.
-func (s *Server) Start() (string, error) { return s.Listen("127.0.0.1:0") }
-
-// Listen listens on addr (host:port) and returns the base URL. A server listens once.
-func (s *Server) Listen(addr string) (string, error) { return s.life.Listen(addr, s) }
-
-// Close stops the server at once: it closes the listener and the connections, and ends the injected latencies.
-func (s *Server) Close() error { return s.life.Close() }
-
-// Shutdown stops the server gracefully: it ends the injected latencies, stops accepting connections and waits for
-// the calls in flight to be answered, or ctx to end.
-func (s *Server) Shutdown(ctx context.Context) error { return s.life.Shutdown(ctx) }
-
-// AddUser creates an IAM user, without login profile, with this id (any string; Huawei Cloud's are 32 hex
-// digits). Adding an existing user does nothing.
-func (s *Server) AddUser(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.users[id]; !ok {
-		s.users[id] = &user{}
-	}
-}
-
-// DeleteUser deletes an IAM user, with its login profile and password history.
-func (s *Server) DeleteUser(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.users, id)
-}
-
-// Users returns the user ids, sorted.
-func (s *Server) Users() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Sorted(maps.Keys(s.users))
-}
-
-// Profile returns the login profile of a user; false when the user or the profile does not exist.
-func (s *Server) Profile(id string) (Profile, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[id]
-	if !ok || u.profile == nil {
-		return Profile{}, false
-	}
-	return *u.profile, true
-}
-
-// SetProfile changes a login profile out of band, as a change made in the console would (drift): it sets
-// PasswordResetRequired and PasswordExpiresAt (zero: the password does not expire) as given. The user must exist:
-// SetProfile panics otherwise. A zero CreatedAt keeps the current one (now, for a new profile). The password is
-// left alone (a profile created this way has none).
-func (s *Server) SetProfile(p Profile) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.setProfileLocked(p); err != nil {
-		panic(err)
-	}
-}
-
-func (s *Server) setProfileLocked(p Profile) error {
-	u, ok := s.users[p.UserID]
-	if !ok {
-		return fmt.Errorf("huawei simulator: SetProfile: user %q does not exist", p.UserID)
-	}
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = s.timestamp()
-		if u.profile != nil {
-			p.CreatedAt = u.profile.CreatedAt
-		}
-	}
-	p.CreatedAt = toMillisecond(p.CreatedAt)
-	p.PasswordExpiresAt = toMillisecond(p.PasswordExpiresAt)
-	u.profile = &p
-	return nil
-}
-
-// DeleteProfile deletes a login profile out of band, as a deletion in the console would (drift); false when the
-// user or the profile does not exist. The password history stays.
-func (s *Server) DeleteProfile(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[id]
-	if !ok || u.profile == nil {
-		return false
-	}
-	u.profile, u.password = nil, ""
-	return true
-}
-
-// Password returns the current password of a user; false when the user has no login profile or no password.
-func (s *Server) Password(id string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[id]
-	if !ok || u.profile == nil || u.password == "" {
-		return "", false
-	}
-	return u.password, true
-}
-
-// UserResetsPassword simulates the user logging in to the console and choosing a new password: the password must
-// comply with the policy and the reuse prevention (an *APIError otherwise); PasswordResetRequired is cleared and
-// PasswordExpiresAt follows the policy's validity period. A user without login profile cannot log in (an *APIError
-// CodeUserNotFound or CodeLoginProfileNotFound).
-func (s *Server) UserResetsPassword(id, newPassword string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[id]
-	if !ok {
-		return userNotFound(id)
-	}
-	if u.profile == nil {
-		return profileNotFound(id)
-	}
-	if err := s.checkPasswordLocked(u, id, newPassword); err != nil {
-		return err
-	}
-	s.setPasswordLocked(u, id, newPassword)
-	u.profile.PasswordResetRequired = false
-	return nil
-}
-
 // SetPasswordPolicy replaces the password policy.
-func (s *Server) SetPasswordPolicy(p PasswordPolicy) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.policy = p
-}
+func (s *Server) SetPasswordPolicy(p PasswordPolicy) { s.Core.SetPasswordPolicy(p) }
 
-func (s *Server) checkPasswordLocked(u *user, id, password string) *APIError {
-	if reason := s.policy.check(password); reason != "" {
-		return errorf(CodePasswordTooWeak, "The password does not meet the password policy: %s.", reason)
-	}
-	if n := s.policy.reusePrevention(); n > 0 && u.usedRecently(id, password, n) {
-		return errorf(CodePasswordReused, "The password must not be one of the last %d passwords of the user.", n)
-	}
-	return nil
-}
-
-// setPasswordLocked sets the password of a user with a profile, and its expiry.
-func (s *Server) setPasswordLocked(u *user, id, password string) {
-	u.setPassword(id, password)
-	u.profile.PasswordExpiresAt = toMillisecond(s.policy.expiry(s.timestamp()))
-}
-
-// Calls returns the calls received, in order.
-func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Call, len(s.calls))
-	for i, c := range s.calls {
-		c.Params = maps.Clone(c.Params)
-		out[i] = c
-	}
-	return out
-}
-
-// CallsFor returns the calls of one action, in order.
-func (s *Server) CallsFor(action string) []Call {
-	var out []Call
-	for _, c := range s.Calls() {
-		if c.Action == action {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// ResetCalls forgets the calls received.
-func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = nil
-}
-
-// InjectFault adds a fault. Faults apply in the order injected: a call takes the first one that matches.
-func (s *Server) InjectFault(f Fault) {
-	if f.Code != "" {
-		if f.HTTPStatus == 0 {
-			f.HTTPStatus = DefaultHTTPStatus(f.Code)
-		}
-		if f.Message == "" {
-			if info, ok := knownCodes[f.Code]; ok {
-				f.Message = info.message
-			} else {
-				f.Message = "Injected fault."
-			}
-		}
-	}
-	af := &activeFault{Fault: f, remaining: f.Times}
-	if f.Times <= 0 {
-		af.remaining = -1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, af)
-}
-
-// ClearFaults removes every fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
-
-// takeFault returns the first fault matching action and counts the call against it.
-func (s *Server) takeFault(action string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Action != "" && f.Action != action {
-			continue
-		}
-		if f.remaining > 0 {
-			f.remaining--
-			if f.remaining == 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
-			}
-		}
-		return f.Fault, true
-	}
-	return Fault{}, false
-}
-
-// SetLatency adds d to every API call (not to the admin API).
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
-
-// SetQuota replaces the per-account quotas, with fresh buckets: 0 means the default, negative means unlimited.
-func (s *Server) SetQuota(readsPerSecond, writesPerSecond int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reads = newQuota(readsPerSecond, DefaultReadsPerSecond)
-	s.writes = newQuota(writesPerSecond, DefaultWritesPerSecond)
-}
-
-// allow counts a call of action against its quota; when over quota, it returns false and the quota.
-func (s *Server) allow(action string) (bool, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := s.writes
-	if action == ActionShowLoginProfileV5 {
-		q = s.reads
-	}
-	if q.limiter == nil || q.limiter.AllowN(s.now(), 1) {
-		return true, 0
-	}
-	return false, q.perSecond
-}
-
-func (s *Server) currentLatency() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.latency
-}
-
-// timestamp is now in UTC, to the millisecond, as the service reports times.
-func (s *Server) timestamp() time.Time { return toMillisecond(s.now()) }
-
-func toMillisecond(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Millisecond)
+// UserResetsPassword simulates the user logging in to the console and choosing a new password (see
+// simcore.Core.UserResetsPassword): an *APIError when the user, the profile or the password is refused
+// (CodeUserNotFound, CodeLoginProfileNotFound, CodePasswordTooWeak, CodePasswordReused).
+func (s *Server) UserResetsPassword(id, newPassword string) error {
+	return s.CloudError(s.Core.UserResetsPassword(id, newPassword))
 }

@@ -96,7 +96,7 @@ func TestLoginProfileRoundTrip(t *testing.T) {
 	if pw, _ := s.Password(alice); pw != strongPassword2 {
 		t.Fatalf("Password after update = %q", pw)
 	}
-	if p, ok := s.Profile(alice); !ok || p != (Profile{UserID: alice, CreatedAt: created}) {
+	if p, ok := s.Profile(alice); !ok || p != (Profile{User: alice, CreateDate: created}) {
 		t.Fatalf("Profile = %+v, %v", p, ok)
 	}
 
@@ -410,7 +410,7 @@ func TestUnknownAPI(t *testing.T) {
 		r.wantError(t, 404, CodeAPINotFound)
 	}
 	calls := s.Calls()
-	if len(calls) != 6 || calls[0].Action != "" || calls[0].UserID != "" || calls[0].Code != CodeAPINotFound {
+	if len(calls) != 6 || calls[0].Action != "" || calls[0].User != "" || calls[0].Code != CodeAPINotFound {
 		t.Errorf("calls = %+v", calls)
 	}
 }
@@ -928,10 +928,10 @@ func TestRecordedCalls(t *testing.T) {
 	}
 	t0 := clock.Now().Add(-time.Second)
 	want := []Call{
-		{Action: ActionCreateLoginProfileV5, UserID: alice, Params: map[string]string{"password": password, "password_reset_required": "true"}, HTTPStatus: 201, Time: t0},
-		{Action: ActionUpdateLoginProfileV5, UserID: alice, Params: map[string]string{"password_reset_required": "false"}, HTTPStatus: 200, Time: clock.Now()},
-		{Action: ActionShowLoginProfileV5, UserID: nobody, Params: map[string]string{}, Code: CodeUserNotFound, HTTPStatus: 404, Time: clock.Now(), RequestID: se.RequestId},
-		{Action: ActionDeleteLoginProfileV5, UserID: alice, Params: map[string]string{}, HTTPStatus: 204, Time: clock.Now()},
+		{Op: "Create", Action: ActionCreateLoginProfileV5, User: alice, Params: map[string]string{"password": password, "password_reset_required": "true"}, HTTPStatus: 201, Time: t0},
+		{Op: "Update", Action: ActionUpdateLoginProfileV5, User: alice, Params: map[string]string{"password_reset_required": "false"}, HTTPStatus: 200, Time: clock.Now()},
+		{Op: "Get", Action: ActionShowLoginProfileV5, User: nobody, Params: map[string]string{}, Code: CodeUserNotFound, HTTPStatus: 404, Time: clock.Now(), RequestID: se.RequestId},
+		{Op: "Delete", Action: ActionDeleteLoginProfileV5, User: alice, Params: map[string]string{}, HTTPStatus: 204, Time: clock.Now()},
 	}
 	seen := map[string]bool{}
 	for i, got := range calls {
@@ -943,7 +943,7 @@ func TestRecordedCalls(t *testing.T) {
 		if w.RequestID == "" {
 			w.RequestID = got.RequestID
 		}
-		if got.Action != w.Action || got.UserID != w.UserID || !equalParams(got.Params, w.Params) || got.Code != w.Code ||
+		if got.Op != w.Op || got.Action != w.Action || got.User != w.User || !equalParams(got.Params, w.Params) || got.Code != w.Code ||
 			got.HTTPStatus != w.HTTPStatus || !got.Time.Equal(w.Time) || got.RequestID != w.RequestID || got.Dropped {
 			t.Errorf("call %d = %+v\n          want %+v", i, got, w)
 		}
@@ -1009,12 +1009,12 @@ func TestSetProfileIsDrift(t *testing.T) {
 	clock.Advance(time.Minute)
 
 	expires := clock.Now().Add(72 * time.Hour)
-	s.SetProfile(Profile{UserID: alice, PasswordResetRequired: true, PasswordExpiresAt: expires})
+	s.SetProfile(Profile{User: alice, PasswordResetRequired: true, PasswordExpiresAt: expires})
 	gr, err := c.show(alice)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := sdkProfile{UserID: alice, PasswordResetRequired: true, CreatedAt: created.CreatedAt, PasswordExpiresAt: expires}
+	want := sdkProfile{UserID: alice, PasswordResetRequired: true, CreatedAt: created.CreateDate, PasswordExpiresAt: expires}
 	if got := fromSDK(t, gr.LoginProfile); got != want {
 		t.Errorf("after drift: %+v, want %+v", got, want)
 	}
@@ -1023,8 +1023,8 @@ func TestSetProfileIsDrift(t *testing.T) {
 	}
 
 	// A profile created out of band has no password; its created_at is now unless given.
-	s.SetProfile(Profile{UserID: bob})
-	if p, ok := s.Profile(bob); !ok || !p.CreatedAt.Equal(clock.Now()) {
+	s.SetProfile(Profile{User: bob})
+	if p, ok := s.Profile(bob); !ok || !p.CreateDate.Equal(clock.Now()) {
 		t.Errorf("bob's profile = %+v, %v", p, ok)
 	}
 	if _, ok := s.Password(bob); ok {
@@ -1041,7 +1041,7 @@ func TestSetProfileIsDrift(t *testing.T) {
 			t.Error("SetProfile of an unknown user did not panic")
 		}
 	}()
-	s.SetProfile(Profile{UserID: nobody})
+	s.SetProfile(Profile{User: nobody})
 }
 
 func TestDeleteProfileIsDrift(t *testing.T) {

@@ -25,6 +25,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 // The SDK-HMAC-SHA256 signature, as the official SDK computes it (core/auth/signer/signer.go).
@@ -48,24 +50,8 @@ const (
 	HeaderRequestID = "X-Request-Id"
 )
 
-// Escape encodes s as the signature requires (RFC 3986): the unreserved characters A-Z a-z 0-9 - _ . ~ stay as
-// they are, every other byte of the UTF-8 text becomes %XX with upper-case hex digits.
-func Escape(s string) string {
-	const hexDigits = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) * 3 / 2)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexDigits[c>>4])
-		b.WriteByte(hexDigits[c&0x0f])
-	}
-	return b.String()
-}
+// Escape encodes s as the signature requires: RFC 3986 (simcore.PercentEncode).
+func Escape(s string) string { return simcore.PercentEncode(s) }
 
 // CanonicalURI is the path of the canonical request: every /-separated segment of the (decoded) path escaped,
 // with a trailing "/".

@@ -14,10 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package simhttp is what the cloud simulators share to serve their API: listening once on a TCP
-// address, closing at once or gracefully, and waiting out an injected latency unless the server
-// closes meanwhile.
-package simhttp
+package simcore
 
 import (
 	"context"
@@ -31,7 +28,9 @@ import (
 	"time"
 )
 
-// Lifecycle serves one handler over HTTP. Its zero value is ready to use; it listens once.
+// Lifecycle serves one handler over HTTP: it listens once on a TCP address, closes at once or
+// gracefully, and waits out an injected latency unless the server closes meanwhile. Its zero value
+// is ready to use.
 type Lifecycle struct {
 	// Name prefixes its errors, e.g. "alibaba simulator".
 	Name string
