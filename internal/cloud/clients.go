@@ -18,7 +18,6 @@ package cloud
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -64,7 +63,8 @@ type clientEntry struct {
 }
 
 // For returns the Provider and Factory of pc. Errors wrap ErrCredentials when the credentials
-// Secret is unusable or outside CredentialsNamespace, and are otherwise configuration errors.
+// Secret is unusable or outside CredentialsNamespace, ErrInvalidConfig when pc cannot be used as
+// written, and are otherwise failures to read the Secret's metadata.
 func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provider, Factory, error) {
 	factory, err := FactoryFor(&pc.Spec)
 	if err != nil {
@@ -90,16 +90,13 @@ func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provide
 	if e != nil && e.key == key {
 		return e.provider, e.factory, nil
 	}
-	creds, _, err := ResolveCredentials(ctx, c.Secrets, pc)
+	creds, err := ResolveCredentials(ctx, c.Secrets, pc)
 	if err != nil {
 		return nil, nil, err
 	}
 	p, err := factory.New(&pc.Spec, creds, c.Options)
 	if err != nil {
-		if errors.Is(err, ErrInvalidConfig) {
-			return nil, nil, err
-		}
-		return nil, nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, nil, err // an ErrInvalidConfig, as Factory.New promises
 	}
 	var limiter *Limiter
 	if e != nil {
@@ -155,15 +152,4 @@ func (c *Clients) credentialsVersion(ctx context.Context, pc *v1alpha1.ProviderC
 		return "", fmt.Errorf("reading credentials Secret %s/%s: %w", ref.Namespace, ref.Name, err)
 	}
 	return meta.ResourceVersion, nil
-}
-
-func effectiveRateLimit(f Factory, rl *v1alpha1.RateLimit) RateLimit {
-	limit := f.DefaultRateLimit()
-	if rl != nil && rl.ReadsPerSecond != nil {
-		limit.ReadsPerSecond = float64(*rl.ReadsPerSecond)
-	}
-	if rl != nil && rl.WritesPerSecond != nil {
-		limit.WritesPerSecond = float64(*rl.WritesPerSecond)
-	}
-	return limit
 }

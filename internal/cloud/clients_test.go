@@ -48,9 +48,9 @@ func (stubFactory) DefaultRateLimit() RateLimit {
 }
 func (stubFactory) Capabilities() Capabilities                        { return Capabilities{} }
 func (stubFactory) UserOf(*v1alpha1.LoginProfileSpec) (string, error) { return "u", nil }
-func (stubFactory) New(_ *v1alpha1.ProviderConfigSpec, creds Credentials, _ Options) (Provider, error) {
-	if creds.Source == v1alpha1.CredentialsSourceSecret && (creds.AccessKeyID == "" || creds.AccessKeySecret.IsZero()) {
-		return nil, errors.New("no credentials")
+func (stubFactory) New(spec *v1alpha1.ProviderConfigSpec, _ Credentials, _ Options) (Provider, error) {
+	if spec.Alibaba.Endpoint != "" {
+		return nil, InvalidConfig("stub", "spec.alibaba.endpoint %q is refused", spec.Alibaba.Endpoint)
 	}
 	return &countingProvider{}, nil
 }
@@ -170,5 +170,21 @@ func TestClientsIgnoreNamespaceWithoutSecretSource(t *testing.T) {
 	}
 	if n := reads.n.Load(); n != 0 {
 		t.Fatalf("%d Secret reads for the Environment source", n)
+	}
+}
+
+// TestClientsPassConfigurationErrorsOn: a factory's configuration error reaches the caller as it
+// is: an ErrInvalidConfig whose text is the cloud's message, without a second class.
+func TestClientsPassConfigurationErrorsOn(t *testing.T) {
+	c := (&secretReads{}).client(t, credentialsSecret(DefaultCredentialsNamespace))
+	clients := &Clients{Metadata: c, Secrets: c}
+	pc := secretProviderConfig("refused", DefaultCredentialsNamespace)
+	pc.Spec.Alibaba.Endpoint = "ims.example.com"
+	_, _, err := clients.For(t.Context(), pc)
+	if want := `stub: spec.alibaba.endpoint "ims.example.com" is refused`; err == nil || err.Error() != want {
+		t.Fatalf("For() = %v, want %q", err, want)
+	}
+	if !errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrCredentials) || errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrAuth) {
+		t.Fatalf("For() = %v: want an ErrInvalidConfig error and no other class", err)
 	}
 }

@@ -15,39 +15,15 @@ limitations under the License.
 */
 
 // Package cloud is the provider-neutral view of a cloud's console login profiles. The controller
-// talks only to the Provider interface; each cloud lives in a package of its own that registers a
-// Factory. Nothing here imports a cloud SDK.
+// talks only to the Provider interface (this file) and gets providers from Clients; each cloud lives
+// in a package of its own that registers a Factory (factory.go, registry.go). What every cloud
+// package needs besides its SDK is in the sub-package providerkit. Nothing here imports a cloud SDK.
 package cloud
 
 import (
 	"context"
 	"time"
 )
-
-// Sensitive is a password, access key secret or token. It prints as "[redacted]" in every format, JSON included, so a
-// stray log line or error cannot leak it; Reveal returns the value for the one call that sends it.
-type Sensitive struct{ value string }
-
-// NewSensitive wraps a secret value.
-func NewSensitive(s string) Sensitive { return Sensitive{value: s} }
-
-// Reveal returns the value itself. Call it only to put it on the wire.
-func (p Sensitive) Reveal() string { return p.value }
-
-// IsZero reports whether no value is set.
-func (p Sensitive) IsZero() bool { return p.value == "" }
-
-// String implements fmt.Stringer without revealing the value.
-func (Sensitive) String() string { return "[redacted]" }
-
-// GoString implements fmt.GoStringer without revealing the value.
-func (Sensitive) GoString() string { return "[redacted]" }
-
-// MarshalJSON never reveals the value.
-func (Sensitive) MarshalJSON() ([]byte, error) { return []byte(`"[redacted]"`), nil }
-
-// MarshalText never reveals the value.
-func (Sensitive) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 
 // Login status values, shared by every cloud.
 const (

@@ -36,6 +36,15 @@ const (
 	SecretKeySecurityToken   = "securityToken"
 )
 
+// Credentials are the resolved credentials of a ProviderConfig. For the Environment and OIDC
+// sources only Source is set: the provider reads its SDK's environment variables.
+type Credentials struct {
+	Source          v1alpha1.CredentialsSource
+	AccessKeyID     string
+	AccessKeySecret Sensitive
+	SecurityToken   Sensitive
+}
+
 // ErrCredentials is the error when the credentials of a ProviderConfig cannot be read (missing
 // Secret or key).
 var ErrCredentials = errors.New("cloud credentials unavailable")
@@ -43,29 +52,29 @@ var ErrCredentials = errors.New("cloud credentials unavailable")
 // ResolveCredentials reads the credentials a ProviderConfig points at. Only the Secret source
 // reads anything; the other sources are resolved by the provider from its environment. The
 // returned error never contains a secret value.
-func ResolveCredentials(ctx context.Context, c client.Reader, pc *v1alpha1.ProviderConfig) (Credentials, string, error) {
+func ResolveCredentials(ctx context.Context, c client.Reader, pc *v1alpha1.ProviderConfig) (Credentials, error) {
 	creds := Credentials{Source: pc.Spec.Credentials.Source}
 	if creds.Source != v1alpha1.CredentialsSourceSecret {
-		return creds, "", nil
+		return creds, nil
 	}
 	ref := pc.Spec.Credentials.SecretRef
 	if ref == nil {
-		return creds, "", fmt.Errorf("%w: spec.credentials.secretRef is required when the source is Secret", ErrCredentials)
+		return creds, fmt.Errorf("%w: spec.credentials.secretRef is required when the source is Secret", ErrCredentials)
 	}
 	var s corev1.Secret
 	if err := c.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, &s); err != nil {
 		if apierrors.IsNotFound(err) {
-			return creds, "", fmt.Errorf("%w: Secret %s/%s not found", ErrCredentials, ref.Namespace, ref.Name)
+			return creds, fmt.Errorf("%w: Secret %s/%s not found", ErrCredentials, ref.Namespace, ref.Name)
 		}
-		return creds, "", fmt.Errorf("reading credentials Secret %s/%s: %w", ref.Namespace, ref.Name, err)
+		return creds, fmt.Errorf("reading credentials Secret %s/%s: %w", ref.Namespace, ref.Name, err)
 	}
 	id, secret := string(s.Data[SecretKeyAccessKeyID]), string(s.Data[SecretKeyAccessKeySecret])
 	if id == "" || secret == "" {
-		return creds, "", fmt.Errorf("%w: Secret %s/%s must have the keys %s and %s",
+		return creds, fmt.Errorf("%w: Secret %s/%s must have the keys %s and %s",
 			ErrCredentials, ref.Namespace, ref.Name, SecretKeyAccessKeyID, SecretKeyAccessKeySecret)
 	}
 	creds.AccessKeyID = id
 	creds.AccessKeySecret = NewSensitive(secret)
 	creds.SecurityToken = NewSensitive(string(s.Data[SecretKeySecurityToken]))
-	return creds, s.ResourceVersion, nil
+	return creds, nil
 }

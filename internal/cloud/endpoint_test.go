@@ -61,23 +61,77 @@ func TestCheckEndpointHost(t *testing.T) {
 		{host: "", own: own},
 	}
 	for _, tc := range tests {
-		err := CheckEndpointHost("spec.x.endpoint", tc.host, tc.own, tc.extra)
-		if tc.ok {
-			if err != nil {
-				t.Errorf("CheckEndpointHost(%q, own %v, extra %v) = %v, want nil", tc.host, tc.own, tc.extra, err)
-			}
-			continue
-		}
-		if !errors.Is(err, ErrInvalidConfig) {
-			t.Errorf("CheckEndpointHost(%q, own %v, extra %v) = %v, want an ErrInvalidConfig error", tc.host, tc.own, tc.extra, err)
+		refusal := checkEndpointHost("spec.x.endpoint", tc.host, tc.own, tc.extra)
+		if tc.ok != (refusal == "") {
+			t.Errorf("checkEndpointHost(%q, own %v, extra %v) = %q, want allowed: %v", tc.host, tc.own, tc.extra, refusal, tc.ok)
 		}
 	}
 
-	err := CheckEndpointHost("spec.alibaba.endpoint", "ims.example.com", own, []string{".Corp.Example."})
+	got := checkEndpointHost("spec.alibaba.endpoint", "ims.example.com", own, []string{".Corp.Example."})
 	want := `spec.alibaba.endpoint: host "ims.example.com" is neither in an allowed domain (aliyuncs.com, corp.example) nor a loopback host; ` +
 		"for a private deployment, add its domain to the manager's --extra-endpoint-suffixes"
-	if err == nil || err.Error() != want {
-		t.Errorf("message:\n got %v\nwant %s", err, want)
+	if got != want {
+		t.Errorf("message:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestEndpointRuleParse: the forms of an endpoint every cloud accepts, and the ones it refuses
+// with an ErrInvalidConfig error of the cloud that names the field and what is wrong.
+func TestEndpointRuleParse(t *testing.T) {
+	rule := EndpointRule{Cloud: "alibaba", Field: "spec.alibaba.endpoint", Default: "ims.aliyuncs.com", Domains: []string{"aliyuncs.com"}}
+	tests := []struct {
+		in      string
+		want    Endpoint
+		wantErr string
+	}{
+		{"", Endpoint{"https", "ims.aliyuncs.com"}, ""},
+		{"ims.aliyuncs.com", Endpoint{"https", "ims.aliyuncs.com"}, ""},
+		{" ims.aliyuncs.com ", Endpoint{"https", "ims.aliyuncs.com"}, ""},
+		{"ims-vpc.cn-shanghai.aliyuncs.com:443", Endpoint{"https", "ims-vpc.cn-shanghai.aliyuncs.com:443"}, ""},
+		{"https://ims.aliyuncs.com", Endpoint{"https", "ims.aliyuncs.com"}, ""},
+		{"https://ims.aliyuncs.com:8443/", Endpoint{"https", "ims.aliyuncs.com:8443"}, ""},
+		{"HTTPS://ims.aliyuncs.com", Endpoint{"https", "ims.aliyuncs.com"}, ""},
+		{"127.0.0.1:8080", Endpoint{"https", "127.0.0.1:8080"}, ""},
+		{"[::1]:8080", Endpoint{"https", "[::1]:8080"}, ""},
+		{"http://127.0.0.1:8080", Endpoint{"http", "127.0.0.1:8080"}, ""},
+		{"http://127.8.9.10:8080/", Endpoint{"http", "127.8.9.10:8080"}, ""},
+		{"http://localhost:8080", Endpoint{"http", "localhost:8080"}, ""},
+		{"HTTP://LOCALHOST:8080", Endpoint{"http", "LOCALHOST:8080"}, ""},
+		{"http://[::1]:8080", Endpoint{"http", "[::1]:8080"}, ""},
+		{"http://ims.aliyuncs.com", Endpoint{}, "only allowed to a loopback host"},
+		{"http://10.0.0.1:8080", Endpoint{}, "only allowed to a loopback host"},
+		{"http://127.evil.example.com", Endpoint{}, "only allowed to a loopback host"},
+		{"http://localhost.evil.example.com", Endpoint{}, "only allowed to a loopback host"},
+		{"http://[::ffff:10.0.0.1]:80", Endpoint{}, "only allowed to a loopback host"},
+		{"ftp://ims.aliyuncs.com", Endpoint{}, "scheme"},
+		{"https://ims.aliyuncs.com/path", Endpoint{}, "only a host and a port"},
+		{"https://user:pw@ims.aliyuncs.com", Endpoint{}, "only a host and a port"},
+		{"https://ims.aliyuncs.com?x=y", Endpoint{}, "only a host and a port"},
+		{"https://ims.aliyuncs.com#frag", Endpoint{}, "only a host and a port"},
+		{"https://ims.aliyuncs.com:0", Endpoint{}, "invalid port"},
+		{"https://ims.aliyuncs.com:99999", Endpoint{}, "invalid port"},
+		{"ims.aliyuncs.com:", Endpoint{}, "no host"},
+		{"https://", Endpoint{}, "no host"},
+		{"ims_bad.example.com", Endpoint{}, "not a valid host name"},
+		{"ims.example.com", Endpoint{}, "neither in an allowed domain (aliyuncs.com) nor a loopback host"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := rule.Parse(tc.in, nil)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrInvalidConfig) ||
+					!strings.HasPrefix(err.Error(), "alibaba: spec.alibaba.endpoint") {
+					t.Fatalf("Parse(%q) = %v, %v; want an ErrInvalidConfig error of the cloud and field containing %q", tc.in, got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("Parse(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+	if got := (Endpoint{"https", "[::1]:8443"}).URL(); got != "https://[::1]:8443" {
+		t.Errorf("URL() = %q", got)
 	}
 }
 

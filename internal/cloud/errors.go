@@ -17,7 +17,6 @@ limitations under the License.
 package cloud
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,7 +44,8 @@ var (
 	// ErrAuth: the credentials are wrong or lack permission.
 	ErrAuth = errors.New("cloud authentication or authorization failed")
 	// ErrInvalidConfig: a ProviderConfig cannot be used as written (no supported cloud, a bad
-	// endpoint). Building a provider does no I/O, so every Factory.New error is one of these.
+	// endpoint, credentials its source cannot provide). Building a provider does no I/O, so every
+	// Factory.New error is one of these (see InvalidConfig).
 	ErrInvalidConfig = errors.New("invalid ProviderConfig")
 	// ErrTransient: any other failure (network, 5xx); retry with backoff.
 	ErrTransient = errors.New("transient cloud error")
@@ -135,33 +135,30 @@ func IsInvalidInput(err error) bool {
 	return errors.Is(err, ErrInvalidPassword) || errors.Is(err, ErrInvalidInput)
 }
 
-// Redact replaces every occurrence of the given secret values in s. Providers pass transport
-// error texts through it as a second line of defence.
-func Redact(s string, secrets ...Sensitive) string {
-	for _, v := range secrets {
-		if v.IsZero() {
-			continue
-		}
-		s = strings.ReplaceAll(s, v.value, "[redacted]")
-	}
-	return s
-}
-
-// JSONEscape is s as inside a JSON string, with or without HTML escaping (encoding/json's default
-// escapes <, > and &; the clouds' marshallers may not): the form a secret takes in a JSON body
-// that an error text quotes.
-func JSONEscape(s string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	if err := enc.Encode(s); err != nil {
-		return s
-	}
-	out := strings.TrimSuffix(b.String(), "\n")
-	return strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
-}
-
 // Errorf builds a classified error with a formatted message.
 func Errorf(kind error, cloudName, action, format string, args ...any) *Error {
 	return &Error{Kind: kind, Cloud: cloudName, Action: action, Message: fmt.Sprintf(format, args...)}
 }
+
+// InvalidConfig is the error of a ProviderConfig that cloudName cannot use as written, found
+// before any call: it wraps ErrInvalidConfig, and its text is "<cloudName>: <message>", without
+// the sentinel's, since the condition's reason already says the ProviderConfig is invalid.
+func InvalidConfig(cloudName, format string, args ...any) error {
+	return &configError{kind: ErrInvalidConfig, msg: cloudName + ": " + fmt.Sprintf(format, args...)}
+}
+
+// InvalidSpec is the error of a LoginProfile spec a cloud cannot take (see Factory.UserOf): it
+// wraps ErrInvalidInput, and its text is the message alone, which says which field to set.
+func InvalidSpec(message string) error {
+	return &configError{kind: ErrInvalidInput, msg: message}
+}
+
+// configError is an error found before any call: a class of this package, and a message that
+// stands alone.
+type configError struct {
+	kind error
+	msg  string
+}
+
+func (e *configError) Error() string { return e.msg }
+func (e *configError) Unwrap() error { return e.kind }

@@ -22,7 +22,28 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
+
+// RateLimit is a number of calls per second for reads and for writes.
+type RateLimit struct {
+	ReadsPerSecond  float64
+	WritesPerSecond float64
+}
+
+// effectiveRateLimit is the quota of a ProviderConfig: its spec.rateLimit where set, the cloud's
+// default otherwise.
+func effectiveRateLimit(f Factory, rl *v1alpha1.RateLimit) RateLimit {
+	limit := f.DefaultRateLimit()
+	if rl != nil && rl.ReadsPerSecond != nil {
+		limit.ReadsPerSecond = float64(*rl.ReadsPerSecond)
+	}
+	if rl != nil && rl.WritesPerSecond != nil {
+		limit.WritesPerSecond = float64(*rl.WritesPerSecond)
+	}
+	return limit
+}
 
 // Limiter keeps the calls to one cloud account under its quota: reads and writes have separate
 // token buckets, as the clouds' quotas do. It is shared by every LoginProfile of a ProviderConfig.
@@ -48,11 +69,6 @@ func NewLimiter(name string, l RateLimit) *Limiter {
 func (l *Limiter) SetLimit(r RateLimit) {
 	l.reads.SetLimit(rate.Limit(r.ReadsPerSecond))
 	l.writes.SetLimit(rate.Limit(r.WritesPerSecond))
-}
-
-// Limit returns the current rates.
-func (l *Limiter) Limit() RateLimit {
-	return RateLimit{ReadsPerSecond: float64(l.reads.Limit()), WritesPerSecond: float64(l.writes.Limit())}
 }
 
 // RateLimited wraps p so that every call first waits for a token of l.

@@ -18,16 +18,16 @@ package alibaba
 
 import (
 	"context"
-	"crypto/tls"
 	"net/http"
+	"strings"
 	"sync"
-	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // IMS actions.
@@ -45,24 +45,21 @@ const userAgent = "loginprofile-operator"
 //
 // The SDK's client is not safe to share (every call rewrites its HTTP client's timeout and, for an
 // *http.Transport, the transport itself), has no context support and no throttling retry. So each
-// call builds a client of its own (cheap: a few structs) over a per-call callTransport, which is
-// not an *http.Transport and so is never touched by the SDK, and which binds the call to its
-// context and timeout before handing the request to the shared transport. AutoRetry stays off: the
-// controller decides retries.
+// call builds a client of its own (cheap: a few structs) over the transport of the call (see
+// providerkit.Calls). AutoRetry stays off: the controller decides retries.
 type provider struct {
-	endpoint  endpoint
-	regionID  string
-	creds     *credentialSource
-	transport http.RoundTripper
-	timeout   time.Duration
+	endpoint cloud.Endpoint
+	regionID string
+	creds    *credentialSource
+	calls    providerkit.Calls
 	// newClient builds the client of one call; tests replace it.
 	newClient func(rt http.RoundTripper) (imsAPI, error)
 }
 
 var _ cloud.Provider = (*provider)(nil)
 
-func newProvider(ep endpoint, regionID string, creds *credentialSource, rt http.RoundTripper, timeout time.Duration) *provider {
-	p := &provider{endpoint: ep, regionID: regionID, creds: creds, transport: rt, timeout: timeout}
+func newProvider(ep cloud.Endpoint, regionID string, creds *credentialSource, calls providerkit.Calls) *provider {
+	p := &provider{endpoint: ep, regionID: regionID, creds: creds, calls: calls}
 	p.newClient = p.newIMSClient
 	return p
 }
@@ -71,13 +68,16 @@ func newProvider(ep endpoint, regionID string, creds *credentialSource, rt http.
 // assigns the package variable on first use without a lock.
 var initEndpointData = sync.OnceFunc(func() { _ = ims.GetEndpointMap() })
 
+// scheme is the endpoint's scheme as the SDK spells it ("HTTPS", "HTTP").
+func (p *provider) scheme() string { return strings.ToUpper(p.endpoint.Scheme) }
+
 func (p *provider) newIMSClient(rt http.RoundTripper) (imsAPI, error) {
 	initEndpointData()
 	cfg := sdk.NewConfig()
 	cfg.AutoRetry = false
-	cfg.Scheme = p.endpoint.scheme
+	cfg.Scheme = p.scheme()
 	cfg.Transport = rt
-	cfg.Timeout = p.timeout
+	cfg.Timeout = p.calls.Timeout
 	cfg.UserAgent = userAgent
 	c, err := ims.NewClientWithOptions(p.regionID, cfg, p.creds)
 	if err != nil {
@@ -88,63 +88,31 @@ func (p *provider) newIMSClient(rt http.RoundTripper) (imsAPI, error) {
 	return c, nil
 }
 
-// defaultTransport is the transport of the providers built without cloud.Options.Transport.
-var defaultTransport = sync.OnceValue(func() http.RoundTripper {
-	var t *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = dt.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	if t.TLSClientConfig == nil {
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	return t
-})
-
-// callTransport carries the requests of one call: it puts them under the call's context (the
-// caller's, with the call's timeout) and hands them to the shared transport.
-type callTransport struct {
-	ctx  context.Context
-	base http.RoundTripper
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *callTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.ctx.Err(); err != nil {
-		if r.Body != nil {
-			_ = r.Body.Close()
-		}
-		return nil, err
-	}
-	return t.base.RoundTrip(r.WithContext(t.ctx))
-}
-
 // do runs one SDK call: it refuses a done context, prepares the request (endpoint, HTTPS, timeout),
 // builds the call's client and classifies the error. password is the one secret of the call, if
 // any, for redaction.
 func (p *provider) do(ctx context.Context, action string, req requests.AcsRequest, password cloud.Sensitive, call func(imsAPI) error) error {
 	if err := ctx.Err(); err != nil {
-		return notStarted(action, err)
+		return classifier.NotStarted(action, err)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
-	defer cancel() // the SDK has read and closed the body by the time call returns
-	req.SetScheme(p.endpoint.scheme)
-	req.SetDomain(p.endpoint.host)
-	req.SetReadTimeout(p.timeout)
-	req.SetConnectTimeout(p.timeout)
+	rt, done := p.calls.Start(ctx)
+	defer done() // the SDK has read and closed the body by the time call returns
+	req.SetScheme(p.scheme())
+	req.SetDomain(p.endpoint.Host)
+	req.SetReadTimeout(p.calls.Timeout)
+	req.SetConnectTimeout(p.calls.Timeout)
 
-	api, err := p.newClient(&callTransport{ctx: callCtx, base: p.transport})
+	api, err := p.newClient(rt)
 	if err == nil {
 		err = call(api)
 	}
-	return classify(ctx, action, err, append(p.creds.secrets(), password))
+	return classifier.Classify(ctx, providerkit.Call{Action: action, Password: password}, err, p.creds.seen.All())
 }
 
 // Get implements cloud.Provider.
 func (p *provider) Get(ctx context.Context, user string) (*cloud.LoginProfile, error) {
 	if user == "" {
-		return nil, invalidInput(actionGet, cloud.ErrInvalidInput, "no user principal name")
+		return nil, classifier.Refuse(actionGet, cloud.ErrInvalidInput, "no user principal name")
 	}
 	req := ims.CreateGetLoginProfileRequest()
 	req.UserPrincipalName = user
@@ -162,16 +130,16 @@ func (p *provider) Get(ctx context.Context, user string) (*cloud.LoginProfile, e
 // Create implements cloud.Provider. Every field is sent; an empty Status is sent as Active.
 func (p *provider) Create(ctx context.Context, req cloud.CreateRequest) (*cloud.LoginProfile, error) {
 	if req.User == "" {
-		return nil, invalidInput(actionCreate, cloud.ErrInvalidInput, "no user principal name")
+		return nil, classifier.Refuse(actionCreate, cloud.ErrInvalidInput, "no user principal name")
 	}
 	if req.Password.IsZero() {
-		return nil, invalidInput(actionCreate, cloud.ErrInvalidPassword, "the password is empty")
+		return nil, classifier.Refuse(actionCreate, cloud.ErrInvalidPassword, "the password is empty")
 	}
 	if req.Status == "" {
 		req.Status = cloud.StatusActive
 	}
 	if !validStatus(req.Status) {
-		return nil, invalidInput(actionCreate, cloud.ErrInvalidInput, "status %q is neither %s nor %s", req.Status, cloud.StatusActive, cloud.StatusInactive)
+		return nil, classifier.Refuse(actionCreate, cloud.ErrInvalidInput, "status %q is neither %s nor %s", req.Status, cloud.StatusActive, cloud.StatusInactive)
 	}
 	r := newCreateRequest(req)
 	var resp *ims.CreateLoginProfileResponse
@@ -189,7 +157,7 @@ func (p *provider) Create(ctx context.Context, req cloud.CreateRequest) (*cloud.
 // nothing makes no write and returns the profile as Get does.
 func (p *provider) Update(ctx context.Context, req cloud.UpdateRequest) (*cloud.LoginProfile, error) {
 	if req.User == "" {
-		return nil, invalidInput(actionUpdate, cloud.ErrInvalidInput, "no user principal name")
+		return nil, classifier.Refuse(actionUpdate, cloud.ErrInvalidInput, "no user principal name")
 	}
 	if req.IsEmpty() {
 		return p.Get(ctx, req.User)
@@ -197,12 +165,12 @@ func (p *provider) Update(ctx context.Context, req cloud.UpdateRequest) (*cloud.
 	var password cloud.Sensitive
 	if req.Password != nil {
 		if req.Password.IsZero() {
-			return nil, invalidInput(actionUpdate, cloud.ErrInvalidPassword, "the password is empty")
+			return nil, classifier.Refuse(actionUpdate, cloud.ErrInvalidPassword, "the password is empty")
 		}
 		password = *req.Password
 	}
 	if req.Status != nil && !validStatus(*req.Status) {
-		return nil, invalidInput(actionUpdate, cloud.ErrInvalidInput, "status %q is neither %s nor %s", *req.Status, cloud.StatusActive, cloud.StatusInactive)
+		return nil, classifier.Refuse(actionUpdate, cloud.ErrInvalidInput, "status %q is neither %s nor %s", *req.Status, cloud.StatusActive, cloud.StatusInactive)
 	}
 	r := newUpdateRequest(req)
 	var resp *ims.UpdateLoginProfileResponse
@@ -219,7 +187,7 @@ func (p *provider) Update(ctx context.Context, req cloud.UpdateRequest) (*cloud.
 // Delete implements cloud.Provider. A missing profile or user is success.
 func (p *provider) Delete(ctx context.Context, user string) error {
 	if user == "" {
-		return invalidInput(actionDelete, cloud.ErrInvalidInput, "no user principal name")
+		return classifier.Refuse(actionDelete, cloud.ErrInvalidInput, "no user principal name")
 	}
 	req := ims.CreateDeleteLoginProfileRequest()
 	req.UserPrincipalName = user

@@ -200,7 +200,7 @@ func TestSimGetClassifiesMissingUserAndProfile(t *testing.T) {
 	}
 
 	createAlice(t, sim, p)
-	sim.SetProfile(alibabasim.Profile{UserPrincipalName: alice, Status: "Active", MFABindRequired: true,
+	sim.SetProfile(alibabasim.Profile{User: alice, Status: "Active", MFABindRequired: true,
 		LastLoginTime: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})
 	lp, err := p.Get(t.Context(), alice)
 	if err != nil || !lp.MFABindRequired || !lp.LastLoginTime.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
@@ -283,7 +283,7 @@ func TestSimServerFaultsAreTransient(t *testing.T) {
 func assertNoSimSecret(t *testing.T, err error, password string) {
 	t.Helper()
 	assertNoSecret(t, err.Error())
-	for _, v := range encodedVariants([]cloud.Sensitive{cloud.NewSensitive(password)}) {
+	for _, v := range classifier.Redactor.Variants(cloud.NewSensitive(password)) {
 		if strings.Contains(err.Error(), v.Reveal()) {
 			t.Fatalf("error shows the password: %s", err)
 		}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/cloudtest"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // The shapes of error FuzzClassify builds from its text, as the SDK returns them.
@@ -44,14 +45,14 @@ const (
 	numShapes
 )
 
-// FuzzClassify drives classify with SDK errors built from arbitrary text, in which the password
+// FuzzClassify drives the classifier with SDK errors built from arbitrary text, in which the password
 // is inserted in each form the wire gives it ({pw} raw, {q} query-escaped as in the URL, {r} the
 // signature's RFC 3986 encoding, {qq} and {qr} those escaped again as in the string to sign,
 // {path} path-escaped, {json} and {jsonhtml} JSON-escaped). Properties:
 //
 //   - the result is a *cloud.Error that wraps exactly one sentinel, its Kind (or the class
 //     ErrPasswordReused refines), and the predicates agree with it; it wraps context.Canceled exactly when the call was interrupted;
-//   - an answer of IMS is classified by classifyCode of its code and status, and keeps its code
+//   - an answer of IMS is classified by the table codes, from its code and status, and keeps its code
 //     and request id; a credentials failure never takes STS's code for the call's, nor reads as a
 //     missing user or profile, an existing profile or refused input;
 //   - the message is bounded, and valid UTF-8 when the input is;
@@ -121,19 +122,19 @@ func FuzzClassify(f *testing.F) {
 			code, msg, _ := strings.Cut(text, "\n")
 			in = sdkerrors.NewClientError(code, msg, cloudtest.URLError(op, rawURL, text, status))
 		case shapeCredsServerBody, shapeCredsServerFields:
-			in = &credentialsError{err: newServerError(t, int(shape)%numShapes == shapeCredsServerFields, status, text, forms)}
+			in = &providerkit.CredentialsError{Err: newServerError(t, int(shape)%numShapes == shapeCredsServerFields, status, text, forms)}
 			creds = true
 		case shapeCredsURLError:
-			in = &credentialsError{err: cloudtest.URLError(op, rawURL, text, status)}
+			in = &providerkit.CredentialsError{Err: cloudtest.URLError(op, rawURL, text, status)}
 			creds = true
 		case shapeCredsOther:
-			in = &credentialsError{err: errors.New(text)}
+			in = &providerkit.CredentialsError{Err: errors.New(text)}
 			creds = true
 		default:
 			in = fmt.Errorf("calling IMS: %w", errors.New(text))
 		}
 
-		err := classify(ctx, actionUpdate, in, secrets)
+		err := classifier.Classify(ctx, providerkit.Call{Action: actionUpdate}, in, secrets)
 
 		// One class, consistently.
 		ce, interrupted, class := cloudtest.CheckClassified(t, err, providerName, actionUpdate, canceled)
@@ -142,8 +143,9 @@ func FuzzClassify(f *testing.F) {
 		case creds:
 			cloudtest.CheckCredentialsFailure(t, ce, class, "STS's")
 		case server != nil && !interrupted:
-			if want := classifyCode(server.ErrorCode(), server.HttpStatus()); !cloudtest.SameKind(ce.Kind, want) {
-				t.Fatalf("Kind %v, want classifyCode(%q, %d) = %v", ce.Kind, server.ErrorCode(), server.HttpStatus(), want)
+			answer := providerkit.Answer{Code: server.ErrorCode(), Status: server.HttpStatus()}
+			if want := codes.Classify(providerkit.Call{}, answer); !cloudtest.SameKind(ce.Kind, want) {
+				t.Fatalf("Kind %v, want codes.Classify(%q, %d) = %v", ce.Kind, server.ErrorCode(), server.HttpStatus(), want)
 			}
 			if ce.HTTPStatus != server.HttpStatus() {
 				t.Fatalf("HTTP status %d, want %d", ce.HTTPStatus, server.HttpStatus())
@@ -158,7 +160,7 @@ func FuzzClassify(f *testing.F) {
 		default:
 			cloudtest.CheckNoAnswer(t, ce)
 		}
-		if !creds && len(ce.Message) > maxMessageLen+len("...") {
+		if !creds && len(ce.Message) > providerkit.MaxMessageLen+len("...") {
 			t.Fatalf("message not shortened: %d bytes", len(ce.Message))
 		}
 		cloudtest.CheckValidUTF8(t, err, text, op)

@@ -32,6 +32,7 @@ import (
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 const (
@@ -47,7 +48,7 @@ func testSecrets() []cloud.Sensitive {
 // assertNoSecret fails when s holds a secret of the tests in any encoding the wire uses.
 func assertNoSecret(t *testing.T, s string) {
 	t.Helper()
-	for _, v := range encodedVariants(testSecrets()) {
+	for _, v := range classifier.Redactor.Variants(testSecrets()...) {
 		if strings.Contains(s, v.Reveal()) {
 			t.Fatalf("text leaks a secret (%q): %s", v.Reveal(), s)
 		}
@@ -64,7 +65,7 @@ func serverError(status int, code, message string) error {
 	return sdkerrors.NewServerError(status, string(body), "")
 }
 
-func TestClassifyCode(t *testing.T) {
+func TestCodes(t *testing.T) {
 	tests := []struct {
 		code   string
 		status int
@@ -117,19 +118,19 @@ func TestClassifyCode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tc.code, tc.status), func(t *testing.T) {
-			got := classifyCode(tc.code, tc.status)
+			got := codes.Classify(providerkit.Call{}, providerkit.Answer{Code: tc.code, Status: tc.status})
 			if !errors.Is(got, tc.want) {
-				t.Fatalf("classifyCode(%q, %d) = %v, want %v", tc.code, tc.status, got, tc.want)
+				t.Fatalf("codes.Classify(%q, %d) = %v, want %v", tc.code, tc.status, got, tc.want)
 			}
 			if !errors.Is(tc.want, cloud.ErrPasswordReused) && errors.Is(got, cloud.ErrPasswordReused) {
-				t.Fatalf("classifyCode(%q, %d) = %v: not a reuse refusal", tc.code, tc.status, got)
+				t.Fatalf("codes.Classify(%q, %d) = %v: not a reuse refusal", tc.code, tc.status, got)
 			}
 		})
 	}
 }
 
 func TestClassifyServerErrorKeepsTheCloudsFields(t *testing.T) {
-	err := classify(context.Background(), actionCreate, serverError(400, "Throttling.User", "Request was denied due to user flow control."), testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate}, serverError(400, "Throttling.User", "Request was denied due to user flow control."), testSecrets())
 	var ce *cloud.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("not a *cloud.Error: %T %v", err, err)
@@ -146,7 +147,7 @@ func TestClassifyServerErrorKeepsTheCloudsFields(t *testing.T) {
 func TestSignatureDoesNotMatchDropsTheStringToSign(t *testing.T) {
 	sts := "POST&%2F&AccessKeyId%3Dak%26Password%3D" + url.QueryEscape(percentEncode(testPassword)) + "%26SecurityToken%3D" + url.QueryEscape(percentEncode(testToken))
 	for _, code := range []string{"SignatureDoesNotMatch", "IncompleteSignature"} {
-		err := classify(context.Background(), actionUpdate,
+		err := classifier.Classify(context.Background(), providerkit.Call{Action: actionUpdate},
 			serverError(400, code, "Specified signature is not matched with our calculation. server string to sign is:"+sts), testSecrets())
 		if !cloud.IsAuth(err) {
 			t.Fatalf("%s: not ErrAuth: %v", code, err)
@@ -164,12 +165,12 @@ func TestSignatureDoesNotMatchDropsTheStringToSign(t *testing.T) {
 func TestServerMessageIsRedactedAndShortened(t *testing.T) {
 	// A message that (against all expectations) quotes the password, raw and encoded.
 	msg := "bad " + testPassword + " and " + url.QueryEscape(testPassword) + " " + strings.Repeat("x", 2000)
-	err := classify(context.Background(), actionUpdate, serverError(400, "InvalidParameter.Password.TooWeak", msg), testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionUpdate}, serverError(400, "InvalidParameter.Password.TooWeak", msg), testSecrets())
 	if !errors.Is(err, cloud.ErrInvalidPassword) {
 		t.Fatalf("not ErrInvalidPassword: %v", err)
 	}
 	assertNoSecret(t, err.Error())
-	if len(cloud.Summary(err)) > maxMessageLen+200 {
+	if len(cloud.Summary(err)) > providerkit.MaxMessageLen+200 {
 		t.Fatalf("message not shortened: %d bytes", len(cloud.Summary(err)))
 	}
 }
@@ -177,7 +178,7 @@ func TestServerMessageIsRedactedAndShortened(t *testing.T) {
 func TestNonJSONErrorBodyIsNotKept(t *testing.T) {
 	body := "<html>502 Bad Gateway for POST /?Password=" + url.QueryEscape(testPassword) + "</html>"
 	for status, want := range map[int]error{502: cloud.ErrTransient, 403: cloud.ErrAuth, 404: cloud.ErrTransient, 429: cloud.ErrThrottled} {
-		err := classify(context.Background(), actionGet, sdkerrors.NewServerError(status, body, ""), testSecrets())
+		err := classifier.Classify(context.Background(), providerkit.Call{Action: actionGet}, sdkerrors.NewServerError(status, body, ""), testSecrets())
 		if !errors.Is(err, want) {
 			t.Fatalf("HTTP %d: got %v, want %v", status, err, want)
 		}
@@ -205,7 +206,7 @@ func TestTransportErrorNeverShowsTheURL(t *testing.T) {
 		if !strings.Contains(uerr.Error(), url.QueryEscape(testPassword)) {
 			t.Fatal("test premise: the url.Error's text holds the password")
 		}
-		err := classify(context.Background(), actionCreate, uerr, testSecrets())
+		err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate}, uerr, testSecrets())
 		if !errors.Is(err, cloud.ErrTransient) {
 			t.Fatalf("not ErrTransient: %v", err)
 		}
@@ -217,7 +218,7 @@ func TestTransportErrorNeverShowsTheURL(t *testing.T) {
 			t.Fatalf("Op lost: %s", err)
 		}
 	}
-	err := classify(context.Background(), actionCreate, &url.Error{Op: "Post", URL: rawURL, Err: causes[0]}, testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate}, &url.Error{Op: "Post", URL: rawURL, Err: causes[0]}, testSecrets())
 	if !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("cause lost: %s", err)
 	}
@@ -225,7 +226,7 @@ func TestTransportErrorNeverShowsTheURL(t *testing.T) {
 
 func TestClientErrorUsesTheSDKMessageOnly(t *testing.T) {
 	cause := &url.Error{Op: "Post", URL: "https://x/?Password=" + url.QueryEscape(testPassword), Err: errors.New("boom")}
-	err := classify(context.Background(), actionGet, sdkerrors.NewClientError(sdkerrors.JsonUnmarshalErrorCode, sdkerrors.JsonUnmarshalErrorMessage, cause), testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionGet}, sdkerrors.NewClientError(sdkerrors.JsonUnmarshalErrorCode, sdkerrors.JsonUnmarshalErrorMessage, cause), testSecrets())
 	if !errors.Is(err, cloud.ErrTransient) {
 		t.Fatalf("not ErrTransient: %v", err)
 	}
@@ -251,7 +252,7 @@ func TestCredentialsErrorsAreNotReadAsIMSCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := classify(context.Background(), actionGet, &credentialsError{err: tc.err}, testSecrets())
+			err := classifier.Classify(context.Background(), providerkit.Call{Action: actionGet}, &providerkit.CredentialsError{Err: tc.err}, testSecrets())
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
@@ -268,21 +269,21 @@ func TestCredentialsErrorsAreNotReadAsIMSCodes(t *testing.T) {
 func TestCanceledContextIsBothTransientAndCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := classify(ctx, actionGet, &url.Error{Op: "Post", URL: "https://x/?Password=p", Err: context.Canceled}, testSecrets())
+	err := classifier.Classify(ctx, providerkit.Call{Action: actionGet}, &url.Error{Op: "Post", URL: "https://x/?Password=p", Err: context.Canceled}, testSecrets())
 	var ce *cloud.Error
 	if !errors.As(err, &ce) || !errors.Is(err, cloud.ErrTransient) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %T %v", err, err)
 	}
 	// An answer of the cloud stays what it is.
-	err = classify(ctx, actionGet, serverError(404, "EntityNotExist.User", "no user"), testSecrets())
+	err = classifier.Classify(ctx, providerkit.Call{Action: actionGet}, serverError(404, "EntityNotExist.User", "no user"), testSecrets())
 	if !errors.Is(err, cloud.ErrUserNotFound) {
 		t.Fatalf("got %v", err)
 	}
 }
 
-func TestEncodedVariants(t *testing.T) {
+func TestRedactorVariants(t *testing.T) {
 	got := map[string]bool{}
-	for _, v := range encodedVariants([]cloud.Sensitive{cloud.NewSensitive("a b*~/"), {}}) {
+	for _, v := range classifier.Redactor.Variants(cloud.NewSensitive("a b*~/"), cloud.Sensitive{}) {
 		got[v.Reveal()] = true
 	}
 	for _, want := range []string{

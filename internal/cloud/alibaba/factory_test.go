@@ -29,6 +29,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 func TestFactoryIsRegistered(t *testing.T) {
@@ -58,54 +59,6 @@ func TestUserOf(t *testing.T) {
 	}
 }
 
-func TestParseEndpoint(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    endpoint
-		wantErr string
-	}{
-		{"", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
-		{"ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
-		{"ims-vpc.cn-shanghai.aliyuncs.com:443", endpoint{"HTTPS", "ims-vpc.cn-shanghai.aliyuncs.com:443"}, ""},
-		{"https://ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
-		{"https://ims.aliyuncs.com:8443/", endpoint{"HTTPS", "ims.aliyuncs.com:8443"}, ""},
-		{"HTTPS://ims.aliyuncs.com", endpoint{"HTTPS", "ims.aliyuncs.com"}, ""},
-		{"127.0.0.1:8080", endpoint{"HTTPS", "127.0.0.1:8080"}, ""},
-		{"[::1]:8080", endpoint{"HTTPS", "[::1]:8080"}, ""},
-		{"http://127.0.0.1:8080", endpoint{"HTTP", "127.0.0.1:8080"}, ""},
-		{"http://127.8.9.10:8080/", endpoint{"HTTP", "127.8.9.10:8080"}, ""},
-		{"http://localhost:8080", endpoint{"HTTP", "localhost:8080"}, ""},
-		{"http://[::1]:8080", endpoint{"HTTP", "[::1]:8080"}, ""},
-		{"http://ims.aliyuncs.com", endpoint{}, "only allowed to a loopback host"},
-		{"http://10.0.0.1:8080", endpoint{}, "only allowed to a loopback host"},
-		{"http://127.evil.example.com", endpoint{}, "only allowed to a loopback host"},
-		{"http://localhost.evil.example.com", endpoint{}, "only allowed to a loopback host"},
-		{"ftp://ims.aliyuncs.com", endpoint{}, "scheme"},
-		{"https://ims.aliyuncs.com/path", endpoint{}, "only a host and a port"},
-		{"https://user:pw@ims.aliyuncs.com", endpoint{}, "only a host and a port"},
-		{"https://ims.aliyuncs.com?x=y", endpoint{}, "only a host and a port"},
-		{"https://ims.aliyuncs.com:0", endpoint{}, "invalid port"},
-		{"https://ims.aliyuncs.com:99999", endpoint{}, "invalid port"},
-		{"ims.aliyuncs.com:", endpoint{}, "no host"},
-		{"https://", endpoint{}, "no host"},
-		{"ims_bad.example.com", endpoint{}, "not a valid host name"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in, nil)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidInput) {
-					t.Fatalf("parseEndpoint(%q) = %v, %v; want an ErrInvalidInput error containing %q", tc.in, got, err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Fatalf("parseEndpoint(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-			}
-		})
-	}
-}
-
 // TestEndpointDomains: an endpoint must be in Alibaba Cloud's domains, in one the manager allows
 // with --extra-endpoint-suffixes, or loopback; anything else is refused with a message naming the
 // flag.
@@ -114,36 +67,36 @@ func TestEndpointDomains(t *testing.T) {
 	tests := []struct {
 		name, in string
 		extra    []string
-		want     endpoint
+		want     cloud.Endpoint
 		refused  bool
 	}{
-		{name: "default", in: "", want: endpoint{"HTTPS", DefaultEndpoint}},
-		{name: "own domain", in: "ims.aliyuncs.com", want: endpoint{"HTTPS", "ims.aliyuncs.com"}},
-		{name: "own domain, VPC endpoint", in: "https://ims-vpc.cn-shanghai.aliyuncs.com", want: endpoint{"HTTPS", "ims-vpc.cn-shanghai.aliyuncs.com"}},
-		{name: "own domain, upper case and trailing dot", in: "https://IMS.ALIYUNCS.COM.", want: endpoint{"HTTPS", "IMS.ALIYUNCS.COM."}},
-		{name: "loopback", in: "http://127.0.0.1:8080", want: endpoint{"HTTP", "127.0.0.1:8080"}},
-		{name: "loopback over https", in: "localhost:8443", want: endpoint{"HTTPS", "localhost:8443"}},
+		{name: "default", in: "", want: cloud.Endpoint{Scheme: "https", Host: DefaultEndpoint}},
+		{name: "own domain", in: "ims.aliyuncs.com", want: cloud.Endpoint{Scheme: "https", Host: "ims.aliyuncs.com"}},
+		{name: "own domain, VPC endpoint", in: "https://ims-vpc.cn-shanghai.aliyuncs.com", want: cloud.Endpoint{Scheme: "https", Host: "ims-vpc.cn-shanghai.aliyuncs.com"}},
+		{name: "own domain, upper case and trailing dot", in: "https://IMS.ALIYUNCS.COM.", want: cloud.Endpoint{Scheme: "https", Host: "IMS.ALIYUNCS.COM."}},
+		{name: "loopback", in: "http://127.0.0.1:8080", want: cloud.Endpoint{Scheme: "http", Host: "127.0.0.1:8080"}},
+		{name: "loopback over https", in: "localhost:8443", want: cloud.Endpoint{Scheme: "https", Host: "localhost:8443"}},
 		{name: "foreign host", in: "ims.example.com", refused: true},
 		{name: "foreign IP", in: "https://10.0.0.1", refused: true},
 		{name: "look-alike", in: "ims.evilaliyuncs.com", refused: true},
 		{name: "look-alike prefix", in: "aliyuncs.com.evil.example", refused: true},
-		{name: "extra suffix", in: "ims.iam.corp.example:8443", extra: extra, want: endpoint{"HTTPS", "ims.iam.corp.example:8443"}},
-		{name: "extra suffix itself", in: "iam.corp.example", extra: extra, want: endpoint{"HTTPS", "iam.corp.example"}},
+		{name: "extra suffix", in: "ims.iam.corp.example:8443", extra: extra, want: cloud.Endpoint{Scheme: "https", Host: "ims.iam.corp.example:8443"}},
+		{name: "extra suffix itself", in: "iam.corp.example", extra: extra, want: cloud.Endpoint{Scheme: "https", Host: "iam.corp.example"}},
 		{name: "extra suffix look-alike", in: "ims.eviliam.corp.example", extra: extra, refused: true},
 		{name: "foreign host with an extra suffix", in: "ims.example.com", extra: extra, refused: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in, tc.extra)
+			got, err := endpointRule.Parse(tc.in, tc.extra)
 			if tc.refused {
 				if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "--extra-endpoint-suffixes") ||
 					!strings.Contains(err.Error(), "spec.alibaba.endpoint") || !strings.Contains(err.Error(), "aliyuncs.com") {
-					t.Fatalf("parseEndpoint(%q) = %v, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
+					t.Fatalf("Parse(%q) = %v, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
 				}
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Fatalf("parseEndpoint(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+				t.Fatalf("Parse(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -168,7 +121,7 @@ func TestParseRegionID(t *testing.T) {
 	if got, err := parseRegionID("ap-southeast-1"); err != nil || got != "ap-southeast-1" {
 		t.Fatalf("region: %q, %v", got, err)
 	}
-	if _, err := parseRegionID("cn hangzhou"); !errors.Is(err, cloud.ErrInvalidInput) {
+	if _, err := parseRegionID("cn hangzhou"); !errors.Is(err, cloud.ErrInvalidConfig) || err.Error() != `alibaba: spec.alibaba.regionId "cn hangzhou" is not a region id such as cn-hangzhou` {
 		t.Fatalf("bad region accepted: %v", err)
 	}
 }
@@ -180,22 +133,32 @@ func TestFactoryNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	pp := p.(*provider)
-	if pp.endpoint != (endpoint{"HTTPS", DefaultEndpoint}) || pp.regionID != DefaultRegionID || pp.timeout != DefaultTimeout || pp.transport != defaultTransport() {
+	if pp.endpoint != (cloud.Endpoint{Scheme: "https", Host: DefaultEndpoint}) || pp.scheme() != "HTTPS" || pp.regionID != DefaultRegionID ||
+		pp.calls != providerkit.NewCalls(cloud.Options{}) {
 		t.Fatalf("defaults not applied: %+v", pp)
 	}
 	p, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{RegionID: "cn-shanghai"}}, creds,
 		cloud.Options{Timeout: 3 * time.Second})
-	if err != nil || p.(*provider).timeout != 3*time.Second || p.(*provider).regionID != "cn-shanghai" {
+	if err != nil || p.(*provider).calls.Timeout != 3*time.Second || p.(*provider).regionID != "cn-shanghai" {
 		t.Fatalf("options not applied: %v", err)
 	}
 
-	_, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "http://ims.aliyuncs.com"}}, creds, cloud.Options{})
-	if !errors.Is(err, cloud.ErrInvalidInput) || !strings.Contains(err.Error(), "loopback") {
-		t.Fatalf("plain http to a remote host accepted: %v", err)
-	}
-	_, err = Factory{}.New(&v1alpha1.ProviderConfigSpec{}, creds, cloud.Options{})
-	if !errors.Is(err, cloud.ErrInvalidInput) {
-		t.Fatalf("spec without alibaba accepted: %v", err)
+	// Every refusal is a configuration error of the ProviderConfig, saying which field.
+	for name, tc := range map[string]struct {
+		spec *v1alpha1.ProviderConfigSpec
+		want string
+	}{
+		"plain http remote": {&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "http://ims.aliyuncs.com"}},
+			`alibaba: spec.alibaba.endpoint "http://ims.aliyuncs.com": plain http:// is only allowed to a loopback host`},
+		"bad region": {&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{RegionID: "cn hangzhou"}},
+			"alibaba: spec.alibaba.regionId"},
+		"no spec.alibaba": {&v1alpha1.ProviderConfigSpec{}, "alibaba: spec.alibaba is not set"},
+		"nil spec":        {nil, "alibaba: spec.alibaba is not set"},
+	} {
+		_, err := Factory{}.New(tc.spec, creds, cloud.Options{})
+		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an ErrInvalidConfig error starting %q", name, err, tc.want)
+		}
 	}
 }
 
@@ -215,9 +178,9 @@ func TestCredentialSources(t *testing.T) {
 			AccessKeySecret: cloud.NewSensitive("sk"), SecurityToken: cloud.NewSensitive("tok")},
 			want: credentials.Credentials{AccessKeyId: "ak", AccessKeySecret: "sk", SecurityToken: "tok", ProviderName: "static_sts"}},
 		{name: "secret without secret", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak"},
-			wantKind: cloud.ErrAuth, wantErr: "no accessKeySecret"},
+			wantKind: cloud.ErrInvalidConfig, wantErr: "alibaba: the credentials Secret has no accessKeySecret"},
 		{name: "secret empty", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret},
-			wantKind: cloud.ErrAuth, wantErr: "no accessKeyId and no accessKeySecret"},
+			wantKind: cloud.ErrInvalidConfig, wantErr: "alibaba: the credentials Secret has no accessKeyId and no accessKeySecret"},
 		{name: "environment", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment},
 			env:  map[string]string{EnvAccessKeyID: "eak", EnvAccessKeySecret: "esk"},
 			want: credentials.Credentials{AccessKeyId: "eak", AccessKeySecret: "esk", ProviderName: "static_ak"}},
@@ -225,12 +188,13 @@ func TestCredentialSources(t *testing.T) {
 			env:  map[string]string{EnvAccessKeyID: "eak", EnvAccessKeySecret: "esk", EnvSecurityToken: "etok"},
 			want: credentials.Credentials{AccessKeyId: "eak", AccessKeySecret: "esk", SecurityToken: "etok", ProviderName: "static_sts"}},
 		{name: "environment missing", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment},
-			env: map[string]string{EnvAccessKeyID: "eak"}, wantKind: cloud.ErrAuth, wantErr: EnvAccessKeySecret},
+			env: map[string]string{EnvAccessKeyID: "eak"}, wantKind: cloud.ErrInvalidConfig,
+			wantErr: "alibaba: credentials source Environment: the manager's environment has no " + EnvAccessKeySecret},
 		{name: "oidc missing", creds: cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC},
-			env: map[string]string{EnvRoleARN: "acs:ram::1:role/r"}, wantKind: cloud.ErrAuth,
-			wantErr: EnvOIDCProviderARN + ", " + EnvOIDCTokenFile},
-		{name: "no source", creds: cloud.Credentials{}, wantKind: cloud.ErrInvalidInput, wantErr: "not set"},
-		{name: "unknown source", creds: cloud.Credentials{Source: "Vault"}, wantKind: cloud.ErrInvalidInput, wantErr: "not supported"},
+			env: map[string]string{EnvRoleARN: "acs:ram::1:role/r"}, wantKind: cloud.ErrInvalidConfig,
+			wantErr: "alibaba: credentials source OIDC (RRSA): the manager's environment has no " + EnvOIDCProviderARN + ", " + EnvOIDCTokenFile},
+		{name: "no source", creds: cloud.Credentials{}, wantKind: cloud.ErrInvalidConfig, wantErr: "alibaba: spec.credentials.source is not set"},
+		{name: "unknown source", creds: cloud.Credentials{Source: "Vault"}, wantKind: cloud.ErrInvalidConfig, wantErr: "not supported"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,11 +229,11 @@ func TestOIDCSourceBuildsWithoutACall(t *testing.T) {
 	}
 	// The first call reads the token file: its absence is an auth error, not a panic or a leak.
 	_, err = src.GetCredentials()
-	var credErr *credentialsError
+	var credErr *providerkit.CredentialsError
 	if !errors.As(err, &credErr) {
 		t.Fatalf("GetCredentials() = %v", err)
 	}
-	if err := classify(t.Context(), actionGet, err, nil); !cloud.IsAuth(err) {
+	if err := classifier.Classify(t.Context(), providerkit.Call{Action: actionGet}, err, nil); !cloud.IsAuth(err) {
 		t.Fatalf("classified as %v", err)
 	}
 }
@@ -302,7 +266,7 @@ func TestCredentialSourceSerialisesTheProvider(t *testing.T) {
 				if _, err := src.GetCredentials(); err != nil {
 					t.Error(err)
 				}
-				_ = src.secrets()
+				_ = src.seen.All()
 			}
 		})
 	}
@@ -310,7 +274,7 @@ func TestCredentialSourceSerialisesTheProvider(t *testing.T) {
 	if rp.overlaps.Load() != 0 {
 		t.Fatalf("%d overlapping calls", rp.overlaps.Load())
 	}
-	if n := len(src.secrets()); n == 0 || n > maxRemembered {
+	if n := len(src.seen.All()); n == 0 || n > providerkit.MaxSeenSecrets {
 		t.Fatalf("%d secrets remembered", n)
 	}
 }
@@ -324,7 +288,7 @@ func TestNewRefusesSDKDebugOutput(t *testing.T) {
 	t.Setenv("DEBUG", "sdk")
 	_, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
 		cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment}, cloud.Options{})
-	if err == nil || !strings.Contains(err.Error(), "DEBUG") {
+	if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "DEBUG") {
 		t.Fatalf("New() with DEBUG=sdk: err = %v, want a refusal naming DEBUG", err)
 	}
 }

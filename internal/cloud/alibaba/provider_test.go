@@ -22,12 +22,12 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // fakeIMS answers from functions; the requests it gets are kept.
@@ -82,7 +82,7 @@ func TestRequestsGoOverHTTPSToTheEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Scheme != "HTTPS" || got.Domain != DefaultEndpoint || got.UserPrincipalName != "alice@corp.onaliyun.com" ||
-		got.ReadTimeout != DefaultTimeout {
+		got.ReadTimeout != providerkit.DefaultTimeout {
 		t.Fatalf("request: scheme %q, domain %q, user %q, timeout %v", got.Scheme, got.Domain, got.UserPrincipalName, got.ReadTimeout)
 	}
 }
@@ -207,30 +207,5 @@ func TestUnreadableResponseIsTransient(t *testing.T) {
 	var ce *cloud.Error
 	if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.RequestID != "req-9" {
 		t.Fatalf("got %v", err)
-	}
-}
-
-// recordingTransport records the context of the requests it carries.
-type recordingTransport struct{ ctx context.Context }
-
-func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.ctx = req.Context()
-	return nil, errors.New("recorded")
-}
-
-func TestCallTransportBindsTheCallsContext(t *testing.T) {
-	base := &recordingTransport{}
-	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), recordingTransport{}, "mine"), time.Minute)
-	defer cancel()
-	rt := &callTransport{ctx: ctx, base: base}
-	req, _ := http.NewRequest(http.MethodPost, "https://ims.aliyuncs.com/", nil)
-	_, _ = rt.RoundTrip(req)
-	if base.ctx == nil || base.ctx.Value(recordingTransport{}) != "mine" {
-		t.Fatal("the call's context did not reach the transport")
-	}
-	cancel()
-	base.ctx = nil
-	if _, err := rt.RoundTrip(req); !errors.Is(err, context.Canceled) || base.ctx != nil {
-		t.Fatalf("a request went out on a done context: %v", err)
 	}
 }

@@ -18,11 +18,8 @@ package huawei
 
 import (
 	"context"
-	"crypto/tls"
 	"net/http"
 	"regexp"
-	"sync"
-	"time"
 
 	httpclient "github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
@@ -32,6 +29,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // IAM v5 actions, as the errors and the simulator name them.
@@ -48,24 +46,23 @@ const userAgent = "loginprofile-operator"
 // provider implements cloud.Provider over the IAM v5 client.
 //
 // The SDK has no context support and would otherwise wait 120 s for an answer. So each call builds
-// a client of its own (a few structs: an http.Client, an HcHttpClient, an IamClient) over a
-// per-call callTransport, which binds the call to its context and timeout before handing the
-// request to the shared transport; the credentials are shared (see credential). The SDK never
-// retries by itself (HttpConfig.Retries is not read, and no retrying invoker is used): the
-// controller decides retries.
+// a client of its own (a few structs: an http.Client, an HcHttpClient, an IamClient) over the
+// transport of the call (see providerkit.Calls), the OIDC exchange included; the credentials are
+// shared (see credential). The SDK never retries by itself (HttpConfig.Retries is not read, and no
+// retrying invoker is used): the controller decides retries.
 type provider struct {
-	endpoint  string
-	creds     *credential
-	transport http.RoundTripper
-	timeout   time.Duration
+	// endpoint is the URL the SDK is given: https://host[:port], or http:// to a loopback host.
+	endpoint string
+	creds    *credential
+	calls    providerkit.Calls
 	// newClient builds the client of one call; tests replace it.
 	newClient func(rt http.RoundTripper) iamAPI
 }
 
 var _ cloud.Provider = (*provider)(nil)
 
-func newProvider(endpoint string, creds *credential, rt http.RoundTripper, timeout time.Duration) *provider {
-	p := &provider{endpoint: endpoint, creds: creds, transport: rt, timeout: timeout}
+func newProvider(endpoint string, creds *credential, calls providerkit.Calls) *provider {
+	p := &provider{endpoint: endpoint, creds: creds, calls: calls}
 	p.newClient = p.newIAMClient
 	return p
 }
@@ -75,7 +72,7 @@ func newProvider(endpoint string, creds *credential, rt http.RoundTripper, timeo
 // id up when given a region; the client it would build is exactly this one.
 func (p *provider) newIAMClient(rt http.RoundTripper) iamAPI {
 	cfg := config.DefaultHttpConfig().
-		WithTimeout(p.timeout).
+		WithTimeout(p.calls.Timeout).
 		WithHttpRoundTripper(rt).
 		WithUserAgent(userAgent)
 	hc := httpclient.NewHcHttpClient(impl.NewDefaultHttpClient(cfg)).
@@ -85,54 +82,16 @@ func (p *provider) newIAMClient(rt http.RoundTripper) iamAPI {
 	return iamv5.NewIamClient(hc)
 }
 
-// defaultTransport is the transport of the providers built without cloud.Options.Transport (the
-// SDK's own would be a bare *http.Transport per client: no proxy settings, no connection reuse).
-var defaultTransport = sync.OnceValue(func() http.RoundTripper {
-	var t *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = dt.Clone()
-	} else {
-		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	if t.TLSClientConfig == nil {
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	return t
-})
-
-// callTransport carries the requests of one call, the OIDC exchange included: it puts them under
-// the call's context (the caller's, with the call's timeout) and hands them to the shared
-// transport.
-type callTransport struct {
-	ctx  context.Context
-	base http.RoundTripper
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *callTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.ctx.Err(); err != nil {
-		if r.Body != nil {
-			_ = r.Body.Close()
-		}
-		return nil, err
-	}
-	return t.base.RoundTrip(r.WithContext(t.ctx))
-}
-
 // do runs one SDK call: it refuses a done context, builds the call's client and classifies the
-// error. c.password is the one secret of the call, if any: a 400 of a call that sent one is a
+// error. c.Password is the one secret of the call, if any: a 400 of a call that sent one is a
 // refused password, and error texts are redacted of it.
-func (p *provider) do(ctx context.Context, c call, run func(iamAPI) error) error {
+func (p *provider) do(ctx context.Context, c providerkit.Call, run func(iamAPI) error) error {
 	if err := ctx.Err(); err != nil {
-		return notStarted(c.action, err)
+		return classifier.NotStarted(c.Action, err)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
-	defer cancel() // the SDK has read and closed the body by the time call returns
-	err := run(p.newClient(&callTransport{ctx: callCtx, base: p.transport}))
-	if err == nil {
-		return nil
-	}
-	return classify(ctx, c, err, append(p.creds.secrets(), c.password))
+	rt, done := p.calls.Start(ctx)
+	defer done() // the SDK has read and closed the body by the time run returns
+	return classifier.Classify(ctx, c, run(p.newClient(rt)), p.creds.seen.All())
 }
 
 // userIDPattern is what an IAM user id may hold (as spec.userId's validation says): the SDK puts
@@ -141,10 +100,10 @@ var userIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func checkUser(action, user string) error {
 	if user == "" {
-		return invalidInput(action, cloud.ErrInvalidInput, "no user id")
+		return classifier.Refuse(action, cloud.ErrInvalidInput, "no user id")
 	}
 	if !userIDPattern.MatchString(user) {
-		return invalidInput(action, cloud.ErrInvalidInput, "%q is not an IAM user id (letters, digits, '_' and '-', at most 64)", user)
+		return classifier.Refuse(action, cloud.ErrInvalidInput, "%q is not an IAM user id (letters, digits, '_' and '-', at most 64)", user)
 	}
 	return nil
 }
@@ -155,7 +114,7 @@ func (p *provider) Get(ctx context.Context, user string) (*cloud.LoginProfile, e
 		return nil, err
 	}
 	var resp *model.ShowLoginProfileV5Response
-	err := p.do(ctx, call{action: actionGet, user: user}, func(api iamAPI) (err error) {
+	err := p.do(ctx, providerkit.Call{Action: actionGet, User: user}, func(api iamAPI) (err error) {
 		resp, err = api.ShowLoginProfileV5(&model.ShowLoginProfileV5Request{UserId: user})
 		return err
 	})
@@ -184,14 +143,14 @@ func (p *provider) Create(ctx context.Context, req cloud.CreateRequest) (*cloud.
 		return nil, err
 	}
 	if req.Password.IsZero() {
-		return nil, invalidInput(actionCreate, cloud.ErrInvalidPassword, "the password is empty")
+		return nil, classifier.Refuse(actionCreate, cloud.ErrInvalidPassword, "the password is empty")
 	}
 	if err := checkUnsupported(actionCreate, &req.Status, &req.MFABindRequired); err != nil {
 		return nil, err
 	}
 	r := newCreateRequest(req)
 	var resp *model.CreateLoginProfileV5Response
-	err := p.do(ctx, call{action: actionCreate, user: req.User, password: req.Password}, func(api iamAPI) (err error) {
+	err := p.do(ctx, providerkit.Call{Action: actionCreate, User: req.User, Password: req.Password}, func(api iamAPI) (err error) {
 		resp, err = api.CreateLoginProfileV5(r)
 		return err
 	})
@@ -218,7 +177,7 @@ func (p *provider) Update(ctx context.Context, req cloud.UpdateRequest) (*cloud.
 	var password cloud.Sensitive
 	if req.Password != nil {
 		if req.Password.IsZero() {
-			return nil, invalidInput(actionUpdate, cloud.ErrInvalidPassword, "the password is empty")
+			return nil, classifier.Refuse(actionUpdate, cloud.ErrInvalidPassword, "the password is empty")
 		}
 		password = *req.Password
 	}
@@ -227,7 +186,7 @@ func (p *provider) Update(ctx context.Context, req cloud.UpdateRequest) (*cloud.
 	}
 	r := newUpdateRequest(req)
 	var resp *model.UpdateLoginProfileV5Response
-	err := p.do(ctx, call{action: actionUpdate, user: req.User, password: password}, func(api iamAPI) (err error) {
+	err := p.do(ctx, providerkit.Call{Action: actionUpdate, User: req.User, Password: password}, func(api iamAPI) (err error) {
 		resp, err = api.UpdateLoginProfileV5(r)
 		return err
 	})
@@ -246,7 +205,7 @@ func (p *provider) Delete(ctx context.Context, user string) error {
 		return err
 	}
 	var resp *model.DeleteLoginProfileV5Response
-	err := p.do(ctx, call{action: actionDelete, user: user}, func(api iamAPI) (err error) {
+	err := p.do(ctx, providerkit.Call{Action: actionDelete, User: user}, func(api iamAPI) (err error) {
 		resp, err = api.DeleteLoginProfileV5(&model.DeleteLoginProfileV5Request{UserId: user})
 		return err
 	})
@@ -266,11 +225,11 @@ func (p *provider) Delete(ctx context.Context, user string) error {
 // ("" is Active) and the MFA flag. nil pointers ask for nothing.
 func checkUnsupported(action string, status *string, mfa *bool) error {
 	if status != nil && *status != "" && *status != cloud.StatusActive {
-		return invalidInput(action, cloud.ErrInvalidInput,
+		return classifier.Refuse(action, cloud.ErrInvalidInput,
 			"status %q cannot be set: a Huawei Cloud login profile has no status (delete it to disable console login)", *status)
 	}
 	if mfa != nil && *mfa {
-		return invalidInput(action, cloud.ErrInvalidInput,
+		return classifier.Refuse(action, cloud.ErrInvalidInput,
 			"mfaBindRequired cannot be set: a Huawei Cloud login profile has no MFA setting")
 	}
 	return nil

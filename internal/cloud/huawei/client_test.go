@@ -122,7 +122,7 @@ func TestSimCreateSendsBothFields(t *testing.T) {
 	}
 	c := onlyCall(t, sim, huaweisim.ActionCreateLoginProfileV5)
 	want := map[string]string{huaweisim.ParamPassword: simPassword, huaweisim.ParamPasswordResetRequired: "false"}
-	if len(c.Params) != len(want) || c.UserID != alice || c.HTTPStatus != http.StatusCreated {
+	if len(c.Params) != len(want) || c.User != alice || c.HTTPStatus != http.StatusCreated {
 		t.Fatalf("call %+v", c)
 	}
 	for k, v := range want {
@@ -149,7 +149,7 @@ func TestSimCreateSendsBothFields(t *testing.T) {
 	}
 	got, _ := sim2.Profile(alice)
 	if !lp.PasswordResetRequired || !got.PasswordResetRequired || lp.PasswordExpiresAt.IsZero() ||
-		!lp.PasswordExpiresAt.Equal(got.PasswordExpiresAt) || !lp.CreateDate.Equal(got.CreatedAt) {
+		!lp.PasswordExpiresAt.Equal(got.PasswordExpiresAt) || !lp.CreateDate.Equal(got.CreateDate) {
 		t.Fatalf("profile %+v, in the cloud %+v", lp, got)
 	}
 }
@@ -235,7 +235,7 @@ func TestSimClassifiesMissingUserAndProfile(t *testing.T) {
 
 	createAlice(t, sim, p)
 	created := time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC)
-	sim.SetProfile(huaweisim.Profile{UserID: alice, PasswordResetRequired: true, CreatedAt: created, PasswordExpiresAt: created.AddDate(0, 3, 0)})
+	sim.SetProfile(huaweisim.Profile{User: alice, PasswordResetRequired: true, CreateDate: created, PasswordExpiresAt: created.AddDate(0, 3, 0)})
 	lp, err := p.Get(t.Context(), alice)
 	if err != nil || *lp != (cloud.LoginProfile{User: alice, Status: cloud.StatusActive, PasswordResetRequired: true,
 		CreateDate: created, PasswordExpiresAt: created.AddDate(0, 3, 0)}) {
@@ -383,7 +383,7 @@ func TestSimServerFaultsAreTransient(t *testing.T) {
 func assertNoSimSecret(t *testing.T, err error, password string) {
 	t.Helper()
 	assertNoSecret(t, err.Error())
-	for _, v := range encodedVariants([]cloud.Sensitive{cloud.NewSensitive(password)}) {
+	for _, v := range classifier.Redactor.Variants(cloud.NewSensitive(password)) {
 		if strings.Contains(err.Error(), v.Reveal()) {
 			t.Fatalf("error shows the password: %s", err)
 		}

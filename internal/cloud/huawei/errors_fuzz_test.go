@@ -29,6 +29,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/cloudtest"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // The shapes of error FuzzClassify builds from its text, as the SDK returns them.
@@ -50,7 +51,7 @@ var actions = []string{actionGet, actionCreate, actionUpdate, actionDelete}
 // neutralPassword stands for the password when checking that its text does not sway the class.
 const neutralPassword = "0000-0000"
 
-// FuzzClassify drives classify with SDK errors built from arbitrary text, in which the password
+// FuzzClassify drives the classifier with SDK errors built from arbitrary text, in which the password
 // is inserted in each form it may take ({pw} raw, {json} and {jsonhtml} JSON-escaped as in the
 // request body or a model's String(), {q} query-escaped, {path} path-escaped) and {user} is the
 // user id of the call. Properties:
@@ -58,7 +59,7 @@ const neutralPassword = "0000-0000"
 //   - the result is a *cloud.Error that wraps exactly one sentinel, its Kind (or the class
 //     ErrPasswordReused refines), and the predicates agree with it; it wraps context.Canceled
 //     exactly when the call was interrupted;
-//   - an answer of IAM is classified as the table of classifyResponse's comment says (by status,
+//   - an answer of IAM is classified as the table of the comment of answers says (by status,
 //     code and request id), keeps its status, code and request id, and its class does not depend
 //     on the text of the password its message quotes; ErrInvalidPassword only for a call that
 //     sent one, ErrUserNotFound for every 404 of a create;
@@ -114,13 +115,13 @@ func FuzzClassify(f *testing.F) {
 		if !cloudtest.RealisticPassword(password) {
 			t.Skip()
 		}
-		c := call{action: actions[int(action)%len(actions)], user: user1}
+		c := providerkit.Call{Action: actions[int(action)%len(actions)], User: user1}
 		if sent {
-			c.password = cloud.NewSensitive(password)
+			c.Password = cloud.NewSensitive(password)
 		}
 		answer, creds, err := classifyShape(t, int(shape)%numShapes, status, expand(text, password), expand(requestID, password), c, canceled)
 
-		ce, interrupted, class := cloudtest.CheckClassified(t, err, providerName, c.action, canceled)
+		ce, interrupted, class := cloudtest.CheckClassified(t, err, providerName, c.Action, canceled)
 		forms := cloudtest.PasswordForms(password)
 
 		switch {
@@ -133,9 +134,9 @@ func FuzzClassify(f *testing.F) {
 			}
 			want := documentedClasses(c, answer.StatusCode, code, answer.RequestId)
 			if !cloudtest.IsOneOf(class, want...) {
-				t.Fatalf("HTTP %d, code %q, request id %q, %s: %v, want one of %v", answer.StatusCode, code, answer.RequestId, c.action, ce.Kind, want)
+				t.Fatalf("HTTP %d, code %q, request id %q, %s: %v, want one of %v", answer.StatusCode, code, answer.RequestId, c.Action, ce.Kind, want)
 			}
-			if errors.Is(ce.Kind, cloud.ErrPasswordReused) && c.password.IsZero() {
+			if errors.Is(ce.Kind, cloud.ErrPasswordReused) && c.Password.IsZero() {
 				t.Fatalf("ErrPasswordReused for a call that sent no password")
 			}
 			if ce.HTTPStatus != answer.StatusCode {
@@ -154,7 +155,7 @@ func FuzzClassify(f *testing.F) {
 			if sent && (shape%numShapes == shapeResponseFields || shape%numShapes == shapeResponseValue) &&
 				!strings.Contains(strings.SplitN(text, "\n", 2)[0], "{") {
 				c2 := c
-				c2.password = cloud.NewSensitive(neutralPassword)
+				c2.Password = cloud.NewSensitive(neutralPassword)
 				_, _, err2 := classifyShape(t, int(shape)%numShapes, status, expand(text, neutralPassword), expand(requestID, neutralPassword), c2, canceled)
 				var ce2 *cloud.Error
 				if !errors.As(err2, &ce2) || !cloudtest.SameKind(ce2.Kind, ce.Kind) {
@@ -164,7 +165,7 @@ func FuzzClassify(f *testing.F) {
 		default:
 			cloudtest.CheckNoAnswer(t, ce)
 		}
-		if !creds && len(ce.Message) > len("unexpected response: ")+maxMessageLen+len("...") {
+		if !creds && len(ce.Message) > len("unexpected response: ")+providerkit.MaxMessageLen+len("...") {
 			t.Fatalf("message not shortened: %d bytes", len(ce.Message))
 		}
 		cloudtest.CheckValidUTF8(t, err, text, requestID)
@@ -177,12 +178,12 @@ func FuzzClassify(f *testing.F) {
 }
 
 // classifyShape builds the SDK error of shape from text and classifies it as the provider does,
-// with the secrets of a call: the credentials and c.password. It returns the SDK's error of the
+// with the secrets of a call: the credentials and c.Password. It returns the SDK's error of the
 // answer when there is one, whether the failure is the credentials', and the classified error.
-func classifyShape(t *testing.T, shape, status int, text, requestID string, c call, canceled bool) (*sdkerr.ServiceResponseError, bool, error) {
+func classifyShape(t *testing.T, shape, status int, text, requestID string, c providerkit.Call, canceled bool) (*sdkerr.ServiceResponseError, bool, error) {
 	ctx := cloudtest.Context(canceled)
-	secrets := []cloud.Sensitive{cloud.NewSensitive(testAKSecret), cloud.NewSensitive(testToken), cloud.NewSensitive(testAKID), c.password}
-	rawURL := "https://iam.myhuaweicloud.com/v5/users/" + c.user + "/login-profile"
+	secrets := []cloud.Sensitive{cloud.NewSensitive(testAKSecret), cloud.NewSensitive(testToken), cloud.NewSensitive(testAKID), c.Password}
+	rawURL := "https://iam.myhuaweicloud.com/v5/users/" + c.User + "/login-profile"
 	code, msg, _ := strings.Cut(text, "\n")
 
 	var in error
@@ -202,21 +203,21 @@ func classifyShape(t *testing.T, shape, status int, text, requestID string, c ca
 	case shapeURLError:
 		in = cloudtest.URLError("Post", rawURL, text, status)
 	case shapeCredsResponseBody:
-		in = &credentialsError{err: sdkResponseError(t, status, text, requestID)}
+		in = &providerkit.CredentialsError{Err: sdkResponseError(t, status, text, requestID)}
 		creds = true
 	case shapeCredsURLError:
-		in = &credentialsError{err: cloudtest.URLError("Post", "https://iam.myhuaweicloud.com/v3.0/OS-AUTH/id-token/tokens", text, status)}
+		in = &providerkit.CredentialsError{Err: cloudtest.URLError("Post", "https://iam.myhuaweicloud.com/v3.0/OS-AUTH/id-token/tokens", text, status)}
 		creds = true
 	case shapeCredsTypeError:
-		in = &credentialsError{err: sdkerr.NewCredentialsTypeError(text)}
+		in = &providerkit.CredentialsError{Err: sdkerr.NewCredentialsTypeError(text)}
 		creds = true
 	case shapeCredsOther:
-		in = &credentialsError{err: errors.New(text)}
+		in = &providerkit.CredentialsError{Err: errors.New(text)}
 		creds = true
 	default:
 		in = fmt.Errorf("calling IAM: %w", errors.New(text))
 	}
-	return answer, creds, classify(ctx, c, in, secrets)
+	return answer, creds, classifier.Classify(ctx, c, in, secrets)
 }
 
 // sdkResponseError is the SDK's error for an answer with this status and body, as its HTTP client
@@ -228,8 +229,8 @@ func sdkResponseError(t *testing.T, status int, body, requestID string) *sdkerr.
 	return cloudtest.SkipIfSDKPanics(t, func() *sdkerr.ServiceResponseError { return sdkerr.NewServiceResponseError(resp) })
 }
 
-// documentedClasses is the table of classifyResponse's comment: the classes an answer may have.
-func documentedClasses(c call, status int, code, requestID string) []error {
+// documentedClasses is the table of the comment of answers: the classes an answer may have.
+func documentedClasses(c providerkit.Call, status int, code, requestID string) []error {
 	isGateway := len(code) >= len(gatewayCodePrefix) && strings.EqualFold(code[:len(gatewayCodePrefix)], gatewayCodePrefix)
 	switch {
 	case status == http.StatusTooManyRequests || strings.EqualFold(code, "APIGW.0308"):
@@ -242,13 +243,13 @@ func documentedClasses(c call, status int, code, requestID string) []error {
 		return []error{cloud.ErrInvalidInput}
 	case isGateway:
 		return []error{cloud.ErrTransient}
-	case status == http.StatusNotFound && c.action == actionCreate:
+	case status == http.StatusNotFound && c.Action == actionCreate:
 		return []error{cloud.ErrUserNotFound}
 	case status == http.StatusNotFound:
 		return []error{cloud.ErrUserNotFound, cloud.ErrProfileNotFound}
 	case status == http.StatusConflict:
 		return []error{cloud.ErrAlreadyExists}
-	case status == http.StatusBadRequest && !c.password.IsZero():
+	case status == http.StatusBadRequest && !c.Password.IsZero():
 		return []error{cloud.ErrInvalidPassword}
 	case status == http.StatusBadRequest:
 		return []error{cloud.ErrInvalidInput}

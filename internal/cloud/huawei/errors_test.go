@@ -33,6 +33,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 const (
@@ -50,7 +51,7 @@ func testSecrets() []cloud.Sensitive {
 // assertNoSecret fails when s holds a secret of the tests in any encoding.
 func assertNoSecret(t testing.TB, s string) {
 	t.Helper()
-	for _, v := range encodedVariants(testSecrets()) {
+	for _, v := range classifier.Redactor.Variants(testSecrets()...) {
 		if strings.Contains(s, v.Reveal()) {
 			t.Fatalf("text leaks a secret (%q): %s", v.Reveal(), s)
 		}
@@ -66,11 +67,16 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// classifyAnswer is the class the table answers gives an answer of IAM to call c.
+func classifyAnswer(c providerkit.Call, status int, code, message, requestID string) error {
+	return answers.Classify(c, providerkit.Answer{Status: status, Code: code, Message: message, RequestID: requestID})
+}
+
 func responseErr(status int, code, message string) error {
 	return &sdkerr.ServiceResponseError{StatusCode: status, ErrorCode: code, ErrorMessage: message, RequestId: "req-1"}
 }
 
-func TestClassifyResponse(t *testing.T) {
+func TestAnswers(t *testing.T) {
 	const (
 		noPassword = false
 		password   = true
@@ -131,16 +137,16 @@ func TestClassifyResponse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%d/%s/%s", tc.action, tc.status, tc.code, tc.message), func(t *testing.T) {
-			c := call{action: tc.action, user: user1}
+			c := providerkit.Call{Action: tc.action, User: user1}
 			if tc.password {
-				c.password = cloud.NewSensitive(testPassword)
+				c.Password = cloud.NewSensitive(testPassword)
 			}
-			got := classifyResponse(c, tc.status, tc.code, tc.message, "req-1")
+			got := classifyAnswer(c, tc.status, tc.code, tc.message, "req-1")
 			if !errors.Is(got, tc.want) {
-				t.Fatalf("classifyResponse = %v, want %v", got, tc.want)
+				t.Fatalf("classifyAnswer = %v, want %v", got, tc.want)
 			}
 			if !errors.Is(tc.want, cloud.ErrPasswordReused) && errors.Is(got, cloud.ErrPasswordReused) {
-				t.Fatalf("classifyResponse = %v: not a reuse refusal", got)
+				t.Fatalf("classifyAnswer = %v: not a reuse refusal", got)
 			}
 		})
 	}
@@ -148,12 +154,12 @@ func TestClassifyResponse(t *testing.T) {
 
 // The user id in a message does not sway the heuristic.
 func TestUserIDInTheMessageIsIgnored(t *testing.T) {
-	c := call{action: actionGet, user: "login-profile-user"}
-	if got := classifyResponse(c, 404, "IAM.0004", "Could not find user: login-profile-user.", "req-1"); !errors.Is(got, cloud.ErrUserNotFound) {
+	c := providerkit.Call{Action: actionGet, User: "login-profile-user"}
+	if got := classifyAnswer(c, 404, "IAM.0004", "Could not find user: login-profile-user.", "req-1"); !errors.Is(got, cloud.ErrUserNotFound) {
 		t.Errorf("missing user: %v", got)
 	}
-	c.user = "user-7"
-	if got := classifyResponse(c, 404, "IAM.0104", "Could not find the login profile of user: user-7.", "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
+	c.User = "user-7"
+	if got := classifyAnswer(c, 404, "IAM.0104", "Could not find the login profile of user: user-7.", "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
 		t.Errorf("missing profile: %v", got)
 	}
 }
@@ -162,18 +168,18 @@ func TestUserIDInTheMessageIsIgnored(t *testing.T) {
 func TestAnswerWithoutCodeOrRequestIDIsNotIAMs(t *testing.T) {
 	for status, want := range map[int]error{404: cloud.ErrTransient, 409: cloud.ErrTransient, 400: cloud.ErrTransient,
 		403: cloud.ErrAuth, 429: cloud.ErrThrottled, 502: cloud.ErrTransient} {
-		if got := classifyResponse(call{action: actionDelete, user: user1}, status, "", "<html>not found</html>", ""); !errors.Is(got, want) {
+		if got := classifyAnswer(providerkit.Call{Action: actionDelete, User: user1}, status, "", "<html>not found</html>", ""); !errors.Is(got, want) {
 			t.Errorf("HTTP %d: %v, want %v", status, got, want)
 		}
 	}
 	// With a request id, IAM answered even if the SDK found no code: by status.
-	if got := classifyResponse(call{action: actionDelete, user: user1}, 404, "", `{"error_code":"IAM.1003"}`, "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
+	if got := classifyAnswer(providerkit.Call{Action: actionDelete, User: user1}, 404, "", `{"error_code":"IAM.1003"}`, "req-1"); !errors.Is(got, cloud.ErrProfileNotFound) {
 		t.Errorf("404 with a request id: %v", got)
 	}
 }
 
 func TestClassifyKeepsTheCloudsFields(t *testing.T) {
-	err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)}, responseErr(429, "APIGW.0308", "The throttling threshold has been reached"), testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)}, responseErr(429, "APIGW.0308", "The throttling threshold has been reached"), testSecrets())
 	var ce *cloud.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("not a *cloud.Error: %T %v", err, err)
@@ -186,16 +192,16 @@ func TestClassifyKeepsTheCloudsFields(t *testing.T) {
 		t.Fatalf("Summary() = %q, want %q", got, want)
 	}
 	// The SDK's value form too.
-	err = classify(context.Background(), call{action: actionGet, user: user1}, sdkerr.ServiceResponseError{StatusCode: 403, ErrorCode: "PAP5.0001", ErrorMessage: "denied"}, nil)
+	err = classifier.Classify(context.Background(), providerkit.Call{Action: actionGet, User: user1}, sdkerr.ServiceResponseError{StatusCode: 403, ErrorCode: "PAP5.0001", ErrorMessage: "denied"}, nil)
 	if !cloud.IsAuth(err) || cloud.Code(err) != "PAP5.0001" {
 		t.Fatalf("value error: %v", err)
 	}
 	// A weak password is refused as such, only when one was sent.
-	err = classify(context.Background(), call{action: actionUpdate, user: user1, password: cloud.NewSensitive(testPassword)}, responseErr(400, "IAM.1201", "too weak"), testSecrets())
+	err = classifier.Classify(context.Background(), providerkit.Call{Action: actionUpdate, User: user1, Password: cloud.NewSensitive(testPassword)}, responseErr(400, "IAM.1201", "too weak"), testSecrets())
 	if !errors.Is(err, cloud.ErrInvalidPassword) {
 		t.Fatalf("weak password: %v", err)
 	}
-	err = classify(context.Background(), call{action: actionUpdate, user: user1}, responseErr(400, "IAM.1203", "bad flag"), testSecrets())
+	err = classifier.Classify(context.Background(), providerkit.Call{Action: actionUpdate, User: user1}, responseErr(400, "IAM.1203", "bad flag"), testSecrets())
 	if !errors.Is(err, cloud.ErrInvalidInput) || errors.Is(err, cloud.ErrInvalidPassword) {
 		t.Fatalf("bad flag: %v", err)
 	}
@@ -203,23 +209,23 @@ func TestClassifyKeepsTheCloudsFields(t *testing.T) {
 
 func TestResponseMessageIsRedactedAndShortened(t *testing.T) {
 	// A message that (against all expectations) quotes the password and the credentials.
-	msg := "bad " + testPassword + " and " + url.QueryEscape(testPassword) + " " + jsonEscape(testPassword, true) +
+	msg := "bad " + testPassword + " and " + url.QueryEscape(testPassword) + " " + providerkit.JSONEscape(testPassword, true) +
 		" sk " + testAKSecret + " token " + testToken + " ak " + testAKID + " " + strings.Repeat("x", 2000)
-	err := classify(context.Background(), call{action: actionUpdate, user: user1, password: cloud.NewSensitive(testPassword)}, responseErr(400, "IAM.1201", msg), testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionUpdate, User: user1, Password: cloud.NewSensitive(testPassword)}, responseErr(400, "IAM.1201", msg), testSecrets())
 	if !errors.Is(err, cloud.ErrInvalidPassword) {
 		t.Fatalf("not ErrInvalidPassword: %v", err)
 	}
 	assertNoSecret(t, err.Error())
-	if len(cloud.Summary(err)) > maxMessageLen+200 {
+	if len(cloud.Summary(err)) > providerkit.MaxMessageLen+200 {
 		t.Fatalf("message not shortened: %d bytes", len(cloud.Summary(err)))
 	}
 }
 
 // Without an error_code/error_msg pair the SDK keeps the whole body as the message: not kept.
 func TestBodyWithoutErrorCodeIsNotKept(t *testing.T) {
-	body := `<html>502 Bad Gateway {"password":"` + jsonEscape(testPassword, false) + `"}</html>`
+	body := `<html>502 Bad Gateway {"password":"` + providerkit.JSONEscape(testPassword, false) + `"}</html>`
 	for status, want := range map[int]error{502: cloud.ErrTransient, 403: cloud.ErrAuth, 404: cloud.ErrTransient, 429: cloud.ErrThrottled} {
-		err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)}, &sdkerr.ServiceResponseError{StatusCode: status, ErrorMessage: body},
+		err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)}, &sdkerr.ServiceResponseError{StatusCode: status, ErrorMessage: body},
 			testSecrets())
 		if !errors.Is(err, want) {
 			t.Fatalf("HTTP %d: got %v, want %v", status, err, want)
@@ -233,7 +239,7 @@ func TestBodyWithoutErrorCodeIsNotKept(t *testing.T) {
 
 // A 2xx the SDK cannot read comes back as a ServiceResponseError with the 2xx status.
 func TestUnreadableSuccessIsTransient(t *testing.T) {
-	err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)},
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)},
 		&sdkerr.ServiceResponseError{StatusCode: 201, RequestId: "req-7", ErrorMessage: `parsing time "tomorrow"`}, nil)
 	var ce *cloud.Error
 	if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.Code != "" || ce.HTTPStatus != 201 || ce.RequestID != "req-7" ||
@@ -246,7 +252,7 @@ func TestTransportErrorNeverShowsTheRequest(t *testing.T) {
 	rawURL := "https://iam.myhuaweicloud.com/v5/users/07e7a4c2/login-profile"
 	// The request as the SDK's model prints it.
 	req := newCreateRequest(cloud.CreateRequest{User: "07e7a4c2", Password: cloud.NewSensitive(testPassword)})
-	if !strings.Contains(req.String(), jsonEscape(testPassword, false)) {
+	if !strings.Contains(req.String(), providerkit.JSONEscape(testPassword, false)) {
 		t.Fatalf("test premise: the model's String() holds the password: %s", req)
 	}
 	causes := []error{
@@ -258,7 +264,7 @@ func TestTransportErrorNeverShowsTheRequest(t *testing.T) {
 		context.DeadlineExceeded,
 	}
 	for _, cause := range causes {
-		err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)}, &url.Error{Op: "Post", URL: rawURL, Err: cause}, testSecrets())
+		err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)}, &url.Error{Op: "Post", URL: rawURL, Err: cause}, testSecrets())
 		if !errors.Is(err, cloud.ErrTransient) {
 			t.Fatalf("not ErrTransient: %v", err)
 		}
@@ -267,10 +273,10 @@ func TestTransportErrorNeverShowsTheRequest(t *testing.T) {
 			t.Fatalf("URL kept or Op lost: %s", err)
 		}
 		// And a bare error quoting the request.
-		err = classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)}, cause, testSecrets())
+		err = classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)}, cause, testSecrets())
 		assertNoSecret(t, err.Error())
 	}
-	err := classify(context.Background(), call{action: actionCreate, user: user1, password: cloud.NewSensitive(testPassword)}, &url.Error{Op: "Post", URL: rawURL, Err: causes[0]}, testSecrets())
+	err := classifier.Classify(context.Background(), providerkit.Call{Action: actionCreate, User: user1, Password: cloud.NewSensitive(testPassword)}, &url.Error{Op: "Post", URL: rawURL, Err: causes[0]}, testSecrets())
 	if !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("cause lost: %s", err)
 	}
@@ -295,7 +301,7 @@ func TestCredentialsErrorsAreNotReadAsIAMv5Codes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := classify(context.Background(), call{action: actionDelete, user: user1}, &credentialsError{err: tc.err}, testSecrets())
+			err := classifier.Classify(context.Background(), providerkit.Call{Action: actionDelete, User: user1}, &providerkit.CredentialsError{Err: tc.err}, testSecrets())
 			if !errors.Is(err, tc.want) || cloud.IsNotFound(err) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
@@ -312,21 +318,21 @@ func TestCredentialsErrorsAreNotReadAsIAMv5Codes(t *testing.T) {
 func TestCanceledContextIsBothTransientAndCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := classify(ctx, call{action: actionGet, user: user1}, &url.Error{Op: "Get", URL: "https://x/v5/users/u/login-profile", Err: context.Canceled}, testSecrets())
+	err := classifier.Classify(ctx, providerkit.Call{Action: actionGet, User: user1}, &url.Error{Op: "Get", URL: "https://x/v5/users/u/login-profile", Err: context.Canceled}, testSecrets())
 	var ce *cloud.Error
 	if !errors.As(err, &ce) || !errors.Is(err, cloud.ErrTransient) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %T %v", err, err)
 	}
 	// An answer of the cloud stays what it is.
-	err = classify(ctx, call{action: actionGet, user: user1}, responseErr(404, "IAM.1001", "The user does not exist."), testSecrets())
+	err = classifier.Classify(ctx, providerkit.Call{Action: actionGet, User: user1}, responseErr(404, "IAM.1001", "The user does not exist."), testSecrets())
 	if !errors.Is(err, cloud.ErrUserNotFound) || errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
 }
 
-func TestEncodedVariants(t *testing.T) {
+func TestRedactorVariants(t *testing.T) {
 	got := map[string]bool{}
-	for _, v := range encodedVariants([]cloud.Sensitive{cloud.NewSensitive(`a b"<\/`), {}}) {
+	for _, v := range classifier.Redactor.Variants(cloud.NewSensitive(`a b"<\/`), cloud.Sensitive{}) {
 		got[v.Reveal()] = true
 	}
 	for _, want := range []string{
@@ -353,6 +359,6 @@ func TestRequestStringIsRedacted(t *testing.T) {
 		if !strings.Contains(s, "S3cret") {
 			t.Fatalf("test premise: %s", s)
 		}
-		assertNoSecret(t, clean(s, testSecrets()))
+		assertNoSecret(t, classifier.Redactor.Clean(s, testSecrets()...))
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 const testDomainID = "0123456789abcdef0123456789abcdef"
@@ -78,58 +79,6 @@ func TestUserOf(t *testing.T) {
 	}
 }
 
-func TestParseEndpoint(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    string
-		wantErr string
-	}{
-		{"", "https://iam.myhuaweicloud.com", ""},
-		{"iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
-		{"iam.ap-southeast-1.myhuaweicloud.com:443", "https://iam.ap-southeast-1.myhuaweicloud.com:443", ""},
-		{"https://iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
-		{"https://iam.myhuaweicloud.com:8443/", "https://iam.myhuaweicloud.com:8443", ""},
-		{"HTTPS://iam.myhuaweicloud.com", "https://iam.myhuaweicloud.com", ""},
-		{" iam.myhuaweicloud.com ", "https://iam.myhuaweicloud.com", ""},
-		{"127.0.0.1:8080", "https://127.0.0.1:8080", ""},
-		{"[::1]:8080", "https://[::1]:8080", ""},
-		{"http://127.0.0.1:8080", "http://127.0.0.1:8080", ""},
-		{"http://127.8.9.10:8080/", "http://127.8.9.10:8080", ""},
-		{"http://localhost:8080", "http://localhost:8080", ""},
-		{"HTTP://LOCALHOST:8080", "http://LOCALHOST:8080", ""},
-		{"http://[::1]:8080", "http://[::1]:8080", ""},
-		{"http://iam.myhuaweicloud.com", "", "only allowed to a loopback host"},
-		{"http://10.0.0.1:8080", "", "only allowed to a loopback host"},
-		{"http://127.evil.example.com", "", "only allowed to a loopback host"},
-		{"http://localhost.evil.example.com", "", "only allowed to a loopback host"},
-		{"http://[::ffff:10.0.0.1]:80", "", "only allowed to a loopback host"},
-		{"ftp://iam.myhuaweicloud.com", "", "scheme"},
-		{"https://iam.myhuaweicloud.com/v5", "", "only a host and a port"},
-		{"https://user:pw@iam.myhuaweicloud.com", "", "only a host and a port"},
-		{"https://iam.myhuaweicloud.com?x=y", "", "only a host and a port"},
-		{"https://iam.myhuaweicloud.com#frag", "", "only a host and a port"},
-		{"https://iam.myhuaweicloud.com:0", "", "invalid port"},
-		{"https://iam.myhuaweicloud.com:99999", "", "invalid port"},
-		{"iam.myhuaweicloud.com:", "", "no host"},
-		{"https://", "", "no host"},
-		{"iam_bad.example.com", "", "not a valid host name"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in, nil)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, cloud.ErrInvalidConfig) {
-					t.Fatalf("parseEndpoint(%q) = %q, %v; want an ErrInvalidConfig error containing %q", tc.in, got, err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tc.want {
-				t.Fatalf("parseEndpoint(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-			}
-		})
-	}
-}
-
 // TestEndpointDomains: an endpoint must be in Huawei Cloud's IAM domains, in one the manager
 // allows with --extra-endpoint-suffixes, or loopback; anything else is refused with a message
 // naming the flag.
@@ -141,7 +90,7 @@ func TestEndpointDomains(t *testing.T) {
 		want     string
 		refused  bool
 	}{
-		{name: "default", in: "", want: DefaultEndpoint},
+		{name: "default", in: "", want: "https://" + DefaultEndpoint},
 		{name: "own domain", in: "iam.ap-southeast-1.myhuaweicloud.com", want: "https://iam.ap-southeast-1.myhuaweicloud.com"},
 		{name: "own domain, Europe", in: "https://iam.eu-west-101.myhuaweicloud.eu", want: "https://iam.eu-west-101.myhuaweicloud.eu"},
 		{name: "own domain, upper case", in: "IAM.MyHuaweiCloud.com:443", want: "https://IAM.MyHuaweiCloud.com:443"},
@@ -157,16 +106,17 @@ func TestEndpointDomains(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseEndpoint(tc.in, tc.extra)
+			ep, err := endpointRule.Parse(tc.in, tc.extra)
+			got := ep.URL()
 			if tc.refused {
 				if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "--extra-endpoint-suffixes") ||
 					!strings.Contains(err.Error(), "spec.huawei.endpoint") || !strings.Contains(err.Error(), "myhuaweicloud.com, myhuaweicloud.eu") {
-					t.Fatalf("parseEndpoint(%q) = %q, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
+					t.Fatalf("Parse(%q) = %q, %v; want an ErrInvalidConfig error naming the field, the domains and the flag", tc.in, got, err)
 				}
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Fatalf("parseEndpoint(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+				t.Fatalf("Parse(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
 	}
@@ -199,7 +149,7 @@ func TestFactoryNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	pp := p.(*provider)
-	if pp.endpoint != DefaultEndpoint || pp.timeout != DefaultTimeout || pp.transport != defaultTransport() || pp.creds.domainID() != testDomainID {
+	if pp.endpoint != "https://"+DefaultEndpoint || pp.calls != providerkit.NewCalls(cloud.Options{}) || pp.creds.inner.DomainId != testDomainID {
 		t.Fatalf("defaults not applied: %+v", pp)
 	}
 	rt := roundTripFunc(nil)
@@ -207,7 +157,7 @@ func TestFactoryNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pp := p.(*provider); pp.timeout != 3*time.Second || pp.endpoint != "http://127.0.0.1:9999" || pp.transport == nil {
+	if pp := p.(*provider); pp.calls.Timeout != 3*time.Second || pp.endpoint != "http://127.0.0.1:9999" || pp.calls.Transport == nil {
 		t.Fatalf("options not applied: %+v", pp)
 	}
 
@@ -230,7 +180,7 @@ func TestFactoryNew(t *testing.T) {
 func TestSecretCredentials(t *testing.T) {
 	clearSDKEnv(t)
 	c, err := newCredential(cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: testAKID,
-		AccessKeySecret: cloud.NewSensitive(testAKSecret), SecurityToken: cloud.NewSensitive(testToken)}, testDomainID, DefaultEndpoint)
+		AccessKeySecret: cloud.NewSensitive(testAKSecret), SecurityToken: cloud.NewSensitive(testToken)}, testDomainID, "https://"+DefaultEndpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +188,7 @@ func TestSecretCredentials(t *testing.T) {
 		c.inner.StsAccessor != nil {
 		t.Fatalf("credentials %+v", c.inner)
 	}
-	c, err = newCredential(testSecretCreds(), testDomainID, DefaultEndpoint)
+	c, err = newCredential(testSecretCreds(), testDomainID, "https://"+DefaultEndpoint)
 	if err != nil || c.inner.SecurityToken != "" {
 		t.Fatalf("without a token: %v", err)
 	}
@@ -248,7 +198,7 @@ func TestSecretCredentials(t *testing.T) {
 		"no secret": {Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: testAKID, SecurityToken: cloud.NewSensitive(testToken)},
 		"neither":   {Source: v1alpha1.CredentialsSourceSecret},
 	} {
-		_, err := newCredential(creds, testDomainID, DefaultEndpoint)
+		_, err := newCredential(creds, testDomainID, "https://"+DefaultEndpoint)
 		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "credentials Secret has no") {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -257,7 +207,7 @@ func TestSecretCredentials(t *testing.T) {
 		}
 	}
 	for _, src := range []v1alpha1.CredentialsSource{"", "Kerberos"} {
-		if _, err := newCredential(cloud.Credentials{Source: src}, testDomainID, DefaultEndpoint); !errors.Is(err, cloud.ErrInvalidConfig) {
+		if _, err := newCredential(cloud.Credentials{Source: src}, testDomainID, "https://"+DefaultEndpoint); !errors.Is(err, cloud.ErrInvalidConfig) {
 			t.Errorf("source %q: %v", src, err)
 		}
 	}
@@ -270,7 +220,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 		t.Setenv(EnvAccessKey, testAKID)
 		t.Setenv(EnvSecretKey, testAKSecret)
 		t.Setenv(EnvSecurityToken, testToken)
-		c, err := newCredential(env, testDomainID, DefaultEndpoint)
+		c, err := newCredential(env, testDomainID, "https://"+DefaultEndpoint)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,7 +234,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 		t.Setenv(EnvAccessKey, testAKID)
 		t.Setenv(EnvSecretKey, testAKSecret)
 		t.Setenv(EnvDomainID, "envdomain")
-		c, err := newCredential(env, testDomainID, DefaultEndpoint)
+		c, err := newCredential(env, testDomainID, "https://"+DefaultEndpoint)
 		if err != nil || c.inner.DomainId != "envdomain" {
 			t.Fatalf("credentials %+v, %v", c, err)
 		}
@@ -292,7 +242,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	t.Run("missing", func(t *testing.T) {
 		clearSDKEnv(t)
 		t.Setenv(EnvAccessKey, testAKID)
-		_, err := newCredential(env, testDomainID, DefaultEndpoint)
+		_, err := newCredential(env, testDomainID, "https://"+DefaultEndpoint)
 		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), EnvSecretKey) || strings.Contains(err.Error(), EnvAccessKey+",") {
 			t.Fatalf("got %v", err)
 		}
@@ -303,7 +253,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 		t.Setenv(EnvSecretKey, testAKSecret)
 		t.Setenv(EnvIdpID, "idp")
 		t.Setenv(EnvIDTokenFile, "/var/run/secrets/token")
-		_, err := newCredential(env, testDomainID, DefaultEndpoint)
+		_, err := newCredential(env, testDomainID, "https://"+DefaultEndpoint)
 		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "OIDC") {
 			t.Fatalf("got %v", err)
 		}
@@ -315,7 +265,7 @@ func TestOIDCCredentialsBuildWithoutACall(t *testing.T) {
 	oidc := cloud.Credentials{Source: v1alpha1.CredentialsSourceOIDC}
 	clearSDKEnv(t)
 	t.Setenv(EnvIdpID, "k8s-idp")
-	_, err := newCredential(oidc, testDomainID, DefaultEndpoint)
+	_, err := newCredential(oidc, testDomainID, "https://"+DefaultEndpoint)
 	if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), EnvIDTokenFile) {
 		t.Fatalf("without a token file: %v", err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v5/model"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud/providerkit"
 )
 
 // fakeIAM answers from functions.
@@ -271,29 +272,4 @@ func TestDeleteOfAMissingUserOrProfileSucceeds(t *testing.T) {
 	}
 }
 
-var credentialsErrorFor404 = credentialsError{err: responseErr(404, "IAM.0004", "The identity provider does not exist.")}
-
-// recordingTransport records the context of the requests it carries.
-type recordingTransport struct{ ctx context.Context }
-
-func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.ctx = req.Context()
-	return nil, errors.New("recorded")
-}
-
-func TestCallTransportBindsTheCallsContext(t *testing.T) {
-	base := &recordingTransport{}
-	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), recordingTransport{}, "mine"), time.Minute)
-	defer cancel()
-	rt := &callTransport{ctx: ctx, base: base}
-	req, _ := http.NewRequest(http.MethodGet, "https://iam.myhuaweicloud.com/v5/users/u/login-profile", nil)
-	_, _ = rt.RoundTrip(req)
-	if base.ctx == nil || base.ctx.Value(recordingTransport{}) != "mine" {
-		t.Fatal("the call's context did not reach the transport")
-	}
-	cancel()
-	base.ctx = nil
-	if _, err := rt.RoundTrip(req); !errors.Is(err, context.Canceled) || base.ctx != nil {
-		t.Fatalf("a request went out on a done context: %v", err)
-	}
-}
+var credentialsErrorFor404 = providerkit.CredentialsError{Err: responseErr(404, "IAM.0004", "The identity provider does not exist.")}
