@@ -24,6 +24,7 @@ help: ## Display this help.
 
 .PHONY: manifests
 manifests: controller-gen ## Generate the CRDs and the RBAC ClusterRole.
+	go run ./hack/cloudrule # the ProviderConfig rule "exactly one cloud", from the API's cloud sections
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
 	cp config/crd/bases/*.yaml dist/chart/crds/ # the Helm chart's copies (test/gitops checks them)
 

@@ -113,6 +113,20 @@ type HuaweiProviderConfig struct {
 	DomainID string `json:"domainId"`
 }
 
+// InMemoryProviderConfig connects to a cloud account simulated in the manager's own memory, with
+// the simulators' admin API to add users and look at the calls: the operator's tests use it to run
+// the controller without a cloud, an HTTP simulator or an SDK. The released manager does not
+// include it and refuses such a ProviderConfig (Ready False, reason InvalidConfig).
+type InMemoryProviderConfig struct {
+	// account names the in-memory account: ProviderConfigs naming the same account share its users
+	// and profiles.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +required
+	Account string `json:"account"`
+}
+
 // RateLimit caps the API calls the operator makes to one cloud account, whatever the number of
 // LoginProfiles. Reads and writes are limited separately, as the cloud's quotas are.
 type RateLimit struct {
@@ -217,16 +231,26 @@ func (s *NamespaceLabelSelector) LabelSelector() *metav1.LabelSelector {
 // +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9@._*?-]+$')",message="a user pattern may hold letters, digits, '@', '.', '_', '-' and the wildcards '*' (any run of characters) and '?' (one character)"
 type UserPattern string
 
-// ProviderConfigSpec says how to reach one cloud account.
-// +kubebuilder:validation:XValidation:rule="has(self.alibaba) != has(self.huawei)",message="exactly one of spec.alibaba and spec.huawei must be set: it names the cloud this ProviderConfig connects to"
+// ProviderConfigSpec says how to reach one cloud account. Each cloud has its section, marked
+// +loginprofile:cloud; the rule below is written from those marks by hack/cloudrule (make manifests).
+// +loginprofile:cloud-rule
+// +kubebuilder:validation:XValidation:rule="[has(self.alibaba), has(self.huawei), has(self.inMemory)].exists_one(c, c)",message="exactly one of spec.alibaba, spec.huawei and spec.inMemory must be set: it names the cloud this ProviderConfig connects to"
 type ProviderConfigSpec struct {
 	// alibaba connects to an Alibaba Cloud account.
+	// +loginprofile:cloud
 	// +optional
 	Alibaba *AlibabaProviderConfig `json:"alibaba,omitempty"`
 
 	// huawei connects to a Huawei Cloud account.
+	// +loginprofile:cloud
 	// +optional
 	Huawei *HuaweiProviderConfig `json:"huawei,omitempty"`
+
+	// inMemory connects to an account simulated in the manager's memory: for the operator's own
+	// tests, refused by the released manager.
+	// +loginprofile:cloud
+	// +optional
+	InMemory *InMemoryProviderConfig `json:"inMemory,omitempty"`
 
 	// credentials of the cloud account.
 	// +required

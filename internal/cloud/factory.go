@@ -57,8 +57,9 @@ type Capabilities struct {
 	// interrupted update landed. Without it, an interrupted password update is sent again.
 	UpdateDate bool
 	// UpdateDateResolution is the step of the update date the cloud reports (Alibaba Cloud: the
-	// second): an update within the same step as the write before it leaves the date unchanged, so
-	// the controller holds a password update until that step has passed.
+	// second; zero: finer). An update within the same step as the write before it leaves the date
+	// unchanged, so the controller holds a password update until that step has passed; it compares
+	// dates to the second at least, the precision status keeps them with.
 	UpdateDateResolution time.Duration
 }
 

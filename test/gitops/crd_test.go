@@ -212,7 +212,7 @@ func TestCELRejections(t *testing.T) {
 		userFixed     = "the user of a LoginProfile cannot be changed: create another LoginProfile to manage another user"
 		upnImmutable  = "userPrincipalName is immutable: create another LoginProfile to manage another user"
 		idImmutable   = "userId is immutable: create another LoginProfile to manage another user"
-		oneCloud      = "exactly one of spec.alibaba and spec.huawei must be set: it names the cloud this ProviderConfig connects to"
+		oneCloud      = "exactly one of spec.alibaba, spec.huawei and spec.inMemory must be set: it names the cloud this ProviderConfig connects to"
 		loopbackOnly  = "endpoint: plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https:// or a bare host[:port]"
 		secretRefNeed = "credentials.secretRef is required when credentials.source is Secret"
 	)

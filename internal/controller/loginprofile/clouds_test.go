@@ -128,6 +128,8 @@ type cloudSpec struct {
 	accessKeyID, accessKeySecret string
 	// provider sets the cloud's block of a ProviderConfig spec pointing at url.
 	provider func(spec *v1alpha1.ProviderConfigSpec, url string)
+	// started, if set, is told of each simulator once it serves on url.
+	started func(core *simcore.Core, url string) error
 	// user returns the n-th user's key in this cloud; setUser names it in a spec.
 	user    func(n int64) string
 	setUser func(spec *v1alpha1.LoginProfileSpec, user string)
@@ -181,6 +183,12 @@ func newTestCloud(spec cloudSpec, limitedReads, limitedWrites int) (*testCloud, 
 			return nil, err
 		}
 		*s.dst = &simulator{Core: core, url: url, policy: spec.policy}
+		if spec.started != nil {
+			if err := spec.started(core, url); err != nil {
+				c.close()
+				return nil, err
+			}
+		}
 	}
 	return c, nil
 }

@@ -1158,8 +1158,8 @@ func TestInvalidManifestsAreRefusedWithClearMessages(t *testing.T) {
 		spec v1alpha1.ProviderConfigSpec
 		want string
 	}{
-		"no cloud":                     {v1alpha1.ProviderConfigSpec{Credentials: env}, "exactly one of spec.alibaba and spec.huawei"},
-		"two clouds":                   {v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Huawei: &v1alpha1.HuaweiProviderConfig{DomainID: "d1"}, Credentials: env}, "exactly one of spec.alibaba and spec.huawei"},
+		"no cloud":                     {v1alpha1.ProviderConfigSpec{Credentials: env}, "exactly one of spec.alibaba, spec.huawei and spec.inMemory must be set"},
+		"two clouds":                   {v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Huawei: &v1alpha1.HuaweiProviderConfig{DomainID: "d1"}, Credentials: env}, "exactly one of spec.alibaba, spec.huawei and spec.inMemory must be set"},
 		"secret source, no ref":        {v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}, Credentials: v1alpha1.ProviderCredentials{Source: "Secret"}}, "credentials.secretRef is required"},
 		"plain http off-host":          {v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "http://ims.aliyuncs.com"}, Credentials: env}, "only allowed to a loopback host"},
 		"plain http off-host (huawei)": {v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{Endpoint: "http://iam.example.com", DomainID: "d1"}, Credentials: env}, "only allowed to a loopback host"},

@@ -152,7 +152,7 @@ func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src sou
 		if !caps.UpdateDate || base == nil {
 			return false, pending, nil
 		}
-		if obs.UpdateDate.Equal(base.Time) {
+		if step := dateStep(caps); obs.UpdateDate.Truncate(step).Equal(base.Truncate(step)) {
 			return false, "", nil
 		}
 	}
@@ -170,6 +170,12 @@ func (l ledger) settle(obs *cloud.LoginProfile, caps cloud.Capabilities, src sou
 // clockSkew is the most the manager's clock is taken to differ from the cloud's (NTP keeps them
 // within milliseconds).
 const clockSkew = time.Second
+
+// dateStep is the step in which update dates are compared: the cloud's resolution, and at least the
+// second, to which status keeps the base of an update (metav1.Time).
+func dateStep(caps cloud.Capabilities) time.Duration {
+	return max(caps.UpdateDateResolution, time.Second)
+}
 
 // updateHold is how long a password update must wait so that, if it lands, the profile's update
 // date moves off base, the date observed before it (and recorded with the intent): settle reads an

@@ -127,6 +127,8 @@ func TestLedgerSettle(t *testing.T) {
 	moved := &cloud.LoginProfile{UpdateDate: at}
 	same := &cloud.LoginProfile{UpdateDate: before.Time}
 	withDates := cloud.Capabilities{UpdateDate: true}
+	// A cloud with dates finer than the second, whose base status kept to the second (metav1.Time).
+	fine := &cloud.LoginProfile{UpdateDate: before.Add(300 * time.Millisecond)}
 	for name, tc := range map[string]struct {
 		op        v1alpha1.PendingOperation
 		base      *metav1.Time
@@ -137,12 +139,13 @@ func TestLedgerSettle(t *testing.T) {
 		uncertain string
 		digest    string // applied digest afterwards
 	}{
-		"create landed, same password":        {v1alpha1.PendingCreate, nil, same, withDates, is("d2"), true, "", "d2"},
-		"create landed, Secret changed since": {v1alpha1.PendingCreate, nil, same, withDates, is("d3"), false, "", "d1"},
-		"update landed (updateDate moved)":    {v1alpha1.PendingUpdate, &before, moved, withDates, is("d2"), true, "", "d2"},
-		"update did not land":                 {v1alpha1.PendingUpdate, &before, same, withDates, nil, false, "", "d1"},
-		"update, no update date: uncertain":   {v1alpha1.PendingUpdate, nil, same, cloud.Capabilities{}, nil, false, "d2", "d1"},
-		"update, no base recorded: uncertain": {v1alpha1.PendingUpdate, nil, moved, withDates, nil, false, "d2", "d1"},
+		"create landed, same password":         {v1alpha1.PendingCreate, nil, same, withDates, is("d2"), true, "", "d2"},
+		"create landed, Secret changed since":  {v1alpha1.PendingCreate, nil, same, withDates, is("d3"), false, "", "d1"},
+		"update landed (updateDate moved)":     {v1alpha1.PendingUpdate, &before, moved, withDates, is("d2"), true, "", "d2"},
+		"update did not land":                  {v1alpha1.PendingUpdate, &before, same, withDates, nil, false, "", "d1"},
+		"did not land, date finer than status": {v1alpha1.PendingUpdate, &before, fine, withDates, nil, false, "", "d1"},
+		"update, no update date: uncertain":    {v1alpha1.PendingUpdate, nil, same, cloud.Capabilities{}, nil, false, "d2", "d1"},
+		"update, no base recorded: uncertain":  {v1alpha1.PendingUpdate, nil, moved, withDates, nil, false, "d2", "d1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var st v1alpha1.LoginProfileStatus

@@ -448,10 +448,14 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 		}
 		resend = uncertain != "" && password.Matches(uncertain, value.Reveal())
 		// As on create: record the intent first, with the profile's updateDate, so that an
-		// interrupted rotation is neither lost nor sent twice; on a cloud that dates updates to the
-		// second, not within the second of the write before it, which would leave that date as it
-		// is (at most one second, a rotation right after another write).
-		if err := pause(ctx, updateHold(obs.UpdateDate, caps.UpdateDateResolution, r.now())); err != nil {
+		// interrupted rotation is neither lost nor sent twice; on a cloud that reports an update
+		// date, not within the date's step (the second) of the write before it, which would leave
+		// that date as it is (at most one second, a rotation right after another write).
+		var hold time.Duration
+		if caps.UpdateDate {
+			hold = updateHold(obs.UpdateDate, dateStep(caps), r.now())
+		}
+		if err := pause(ctx, hold); err != nil {
 			return ctrl.Result{}, err
 		}
 		var base *metav1.Time

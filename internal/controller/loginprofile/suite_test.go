@@ -134,19 +134,15 @@ func run(m *testing.M) int {
 		return 1
 	}
 
-	ac, err := alibabaCloud(limitedReads, limitedWrites)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the simulators:", err)
-		return 1
+	for _, newCloud := range []func(limitedReads, limitedWrites int) (*testCloud, error){memoryCloud, alibabaCloud, huaweiCloud} {
+		c, err := newCloud(limitedReads, limitedWrites)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "starting the simulators:", err)
+			return 1
+		}
+		defer c.close()
+		clouds = append(clouds, c)
 	}
-	defer ac.close()
-	hc, err := huaweiCloud(limitedReads, limitedWrites)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the simulators:", err)
-		return 1
-	}
-	defer hc.close()
-	clouds = append(clouds, ac, hc)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

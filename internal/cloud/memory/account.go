@@ -1,0 +1,105 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package memory
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
+)
+
+// The account's quotas by default, and its password policy's.
+const (
+	DefaultReadsPerSecond  = 100
+	DefaultWritesPerSecond = 20
+	defaultMinimumLength   = 8
+	defaultMaximumLength   = 128
+)
+
+// Account is an in-memory cloud account: the simulators' core, with its Go API (users,
+// profiles, calls, faults, latency, quotas) and, once started, its admin API.
+type Account struct{ *simcore.Core }
+
+// Options configures an Account. The zero value is a working account.
+type Options struct {
+	// ReadsPerSecond and WritesPerSecond are the account's quotas: 0 means the defaults (100 and
+	// 20), negative means unlimited.
+	ReadsPerSecond, WritesPerSecond int
+	// PasswordPolicy is the account's; the zero value means 8 to 128 characters, no reuse
+	// prevention.
+	PasswordPolicy PasswordPolicy
+	// Now is the account's clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// NewAccount returns an account with no users. Register it to make it reachable.
+func NewAccount(o Options) *Account {
+	return &Account{simcore.New(simcore.Options{
+		Cloud:                  cloudName,
+		Capabilities:           simcore.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, LastLoginTime: true},
+		Actions:                map[simcore.Op]string{simcore.OpGet: "Get", simcore.OpCreate: "Create", simcore.OpUpdate: "Update", simcore.OpDelete: "Delete"},
+		Codes:                  codes,
+		Translate:              translate,
+		Now:                    o.Now,
+		ReadsPerSecond:         o.ReadsPerSecond,
+		WritesPerSecond:        o.WritesPerSecond,
+		DefaultReadsPerSecond:  DefaultReadsPerSecond,
+		DefaultWritesPerSecond: DefaultWritesPerSecond,
+		PasswordPolicy:         o.PasswordPolicy,
+	})}
+}
+
+// The account's error codes: the names of the core's kinds.
+var codes = simcore.CodeTable{
+	string(simcore.UserNotFound):    {Status: http.StatusNotFound, Message: "The user does not exist."},
+	string(simcore.ProfileNotFound): {Status: http.StatusNotFound, Message: "The user has no login profile."},
+	string(simcore.ProfileExists):   {Status: http.StatusConflict, Message: "The user has a login profile already."},
+	string(simcore.PasswordWeak):    {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy."},
+	string(simcore.PasswordReused):  {Status: http.StatusBadRequest, Message: "The password was used recently."},
+	string(simcore.Throttled):       {Status: http.StatusTooManyRequests, Message: "Over the account's quota."},
+	string(simcore.Unavailable):     {Status: http.StatusServiceUnavailable, Message: "The service is unavailable."},
+}
+
+// translate answers a neutral error with the code of its kind, and says why a password is weak.
+func translate(e *simcore.Error) *simcore.APIError {
+	if e.Kind == simcore.PasswordWeak && e.Reason != "" {
+		return codes.New(string(e.Kind), "The password does not comply with the password policy: "+e.Reason+".")
+	}
+	return codes.New(string(e.Kind), "")
+}
+
+// PasswordPolicy is an in-memory account's password policy: a length, and the reuse prevention.
+type PasswordPolicy struct {
+	// MinimumLength and MaximumLength: 0 means 8 and 128.
+	MinimumLength, MaximumLength int
+	// ReusePrevention refuses a password among the user's last N (the current one included); 0
+	// turns it off.
+	ReusePrevention int
+}
+
+// Check implements simcore.PasswordPolicy.
+func (p PasswordPolicy) Check(_, password string) string {
+	return simcore.CheckLength(password, simcore.Setting(p.MinimumLength, defaultMinimumLength),
+		simcore.Setting(p.MaximumLength, defaultMaximumLength))
+}
+
+// ReuseWindow implements simcore.PasswordPolicy.
+func (p PasswordPolicy) ReuseWindow() int { return p.ReusePrevention }
+
+// Expiry implements simcore.PasswordPolicy: passwords never expire.
+func (PasswordPolicy) Expiry(time.Time) time.Time { return time.Time{} }

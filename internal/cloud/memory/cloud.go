@@ -1,0 +1,111 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package memory is a cloud whose accounts live in the process: the simulators' core
+// (internal/sim/simcore) driven in-process, with no wire protocol, no HTTP and no SDK. It is
+// registered like the real clouds, and is the proof that the controller knows nothing of a cloud
+// but the cloud.Provider and cloud.Factory contracts: the controller's scenario table runs against
+// it unchanged. A ProviderConfig selects it with spec.inMemory.account, the name an account was
+// registered under (Register). Only test binaries import this package; the released manager does
+// not, and refuses such a ProviderConfig.
+package memory
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
+)
+
+const cloudName = "memory"
+
+func init() { cloud.Register(Factory{}) }
+
+// Factory is the cloud.Factory of the in-memory cloud, registered as "memory".
+type Factory struct{}
+
+var _ cloud.Factory = Factory{}
+
+// Name implements cloud.Factory.
+func (Factory) Name() string { return cloudName }
+
+// Configured implements cloud.Factory: spec.inMemory is set.
+func (Factory) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
+	return spec != nil && spec.InMemory != nil
+}
+
+// DefaultRateLimit implements cloud.Factory: the quotas an account gets by default (NewAccount).
+func (Factory) DefaultRateLimit() cloud.RateLimit {
+	return cloud.RateLimit{ReadsPerSecond: DefaultReadsPerSecond, WritesPerSecond: DefaultWritesPerSecond}
+}
+
+// Capabilities implements cloud.Factory: the profile has every field, its dates to the
+// nanosecond, so an update always moves the update date.
+func (Factory) Capabilities() cloud.Capabilities {
+	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
+}
+
+// UserOf implements cloud.Factory: users are named by spec.userId.
+func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
+	if spec == nil || spec.UserID == "" {
+		return "", cloud.InvalidSpec("spec.userId is required for an in-memory ProviderConfig")
+	}
+	return spec.UserID, nil
+}
+
+// New implements cloud.Factory: the provider of the account spec.inMemory.account names. The
+// credentials are not checked: an in-memory account has none.
+func (Factory) New(spec *v1alpha1.ProviderConfigSpec, _ cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
+	if spec == nil || spec.InMemory == nil {
+		return nil, cloud.InvalidConfig(cloudName, "spec.inMemory is not set")
+	}
+	a, ok := lookup(spec.InMemory.Account)
+	if !ok {
+		return nil, cloud.InvalidConfig(cloudName, "no in-memory account %q in this process", spec.InMemory.Account)
+	}
+	return &provider{account: a, timeout: opts.Timeout}, nil
+}
+
+var (
+	accountsMu sync.RWMutex
+	accounts   = map[string]*Account{}
+)
+
+// Register makes a an account that ProviderConfigs reach by name. It fails when the name is taken.
+func Register(name string, a *Account) error {
+	accountsMu.Lock()
+	defer accountsMu.Unlock()
+	if _, dup := accounts[name]; dup {
+		return fmt.Errorf("in-memory account %q is registered already", name)
+	}
+	accounts[name] = a
+	return nil
+}
+
+// Unregister forgets the account of name; the providers built on it keep it.
+func Unregister(name string) {
+	accountsMu.Lock()
+	defer accountsMu.Unlock()
+	delete(accounts, name)
+}
+
+func lookup(name string) (*Account, bool) {
+	accountsMu.RLock()
+	defer accountsMu.RUnlock()
+	a, ok := accounts[name]
+	return a, ok
+}
