@@ -61,8 +61,6 @@ const (
 	ReasonProfileNotFound = "ProfileNotFound"
 	// ReasonReconcileError: any other failure; the operator retries with backoff.
 	ReasonReconcileError = "ReconcileError"
-	// ReasonDeleting: the object is being deleted and the cloud profile is being removed.
-	ReasonDeleting = "Deleting"
 )
 
 // Event reasons.

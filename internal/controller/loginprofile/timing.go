@@ -1,0 +1,82 @@
+/*
+Copyright 2026 The loginprofile-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package loginprofile
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// pause waits d, or until ctx ends (the manager stops: nothing was sent yet).
+func pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// jitter spreads requeues over ±10% so that objects created together do not poll together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(float64(d) * (0.9 + 0.2*rand.Float64())) //nolint:gosec // not security sensitive
+}
+
+// backoff tracks consecutive throttled reconciles per object: full-jitter exponential backoff
+// from 2 s up to 5 minutes.
+type backoff struct {
+	mu       sync.Mutex
+	failures map[types.NamespacedName]int
+}
+
+const (
+	throttleBase = 2 * time.Second
+	throttleMax  = 5 * time.Minute
+)
+
+func (b *backoff) next(key types.NamespacedName) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failures == nil {
+		b.failures = map[types.NamespacedName]int{}
+	}
+	n := b.failures[key]
+	b.failures[key] = n + 1
+	d := throttleBase << min(n, 10)
+	if d > throttleMax {
+		d = throttleMax
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) //nolint:gosec // not security sensitive
+}
+
+func (b *backoff) reset(key types.NamespacedName) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.failures, key)
+}
