@@ -147,7 +147,7 @@ func main() {
 	ctx := ctrl.SetupSignalHandler()
 	// Secret contents are read only through the API reader, never cached: the controllers watch
 	// Secret metadata and read the referenced Secrets when their resourceVersion changes.
-	clients := &cloud.Clients{
+	providers := &cloud.Providers{
 		Metadata:             mgr.GetClient(),
 		Secrets:              mgr.GetAPIReader(),
 		CredentialsNamespace: credentialsNS,
@@ -161,7 +161,7 @@ func main() {
 	if err := (&loginprofile.Reconciler{
 		Client:       mgr.GetClient(),
 		APIReader:    mgr.GetAPIReader(),
-		Clients:      clients,
+		Providers:    providers,
 		Recorder:     mgr.GetEventRecorder("loginprofile-operator"),
 		PollInterval: pollInterval,
 		CloudTimeout: cloudTimeout,
@@ -170,8 +170,8 @@ func main() {
 		os.Exit(1)
 	}
 	if err := (&providerconfig.Reconciler{
-		Client:  mgr.GetClient(),
-		Clients: clients,
+		Client:    mgr.GetClient(),
+		Providers: providers,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Unable to set up the controller", "controller", "ProviderConfig")
 		os.Exit(1)

@@ -15,8 +15,8 @@ limitations under the License.
 */
 
 // Package cloud is the provider-neutral view of a cloud's console login profiles. The controller
-// talks only to the Provider interface (this file) and gets providers from Clients; each cloud lives
-// in a package of its own that registers a Factory (factory.go, registry.go). What every cloud
+// talks only to the Provider interface (this file) and gets providers from Providers; each cloud lives
+// in a package of its own that registers a Driver (driver.go, registry.go). What every cloud
 // package needs besides its SDK is in the sub-package providerkit. Nothing here imports a cloud SDK.
 package cloud
 

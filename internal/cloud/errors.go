@@ -45,7 +45,7 @@ var (
 	ErrAuth = errors.New("cloud authentication or authorization failed")
 	// ErrInvalidConfig: a ProviderConfig cannot be used as written (no supported cloud, a bad
 	// endpoint, credentials its source cannot provide). Building a provider does no I/O, so every
-	// Factory.New error is one of these (see InvalidConfig).
+	// Driver.Connect error is one of these (see InvalidConfig).
 	ErrInvalidConfig = errors.New("invalid ProviderConfig")
 	// ErrTransient: any other failure (network, 5xx); retry with backoff.
 	ErrTransient = errors.New("transient cloud error")
@@ -147,7 +147,7 @@ func InvalidConfig(cloudName, format string, args ...any) error {
 	return &configError{kind: ErrInvalidConfig, msg: cloudName + ": " + fmt.Sprintf(format, args...)}
 }
 
-// InvalidSpec is the error of a LoginProfile spec a cloud cannot take (see Factory.UserOf): it
+// InvalidSpec is the error of a LoginProfile spec a cloud cannot take (see Driver.UserOf): it
 // wraps ErrInvalidInput, and its text is the message alone, which says which field to set.
 func InvalidSpec(message string) error {
 	return &configError{kind: ErrInvalidInput, msg: message}

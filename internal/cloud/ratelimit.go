@@ -34,7 +34,7 @@ type RateLimit struct {
 
 // effectiveRateLimit is the quota of a ProviderConfig: its spec.rateLimit where set, the cloud's
 // default otherwise.
-func effectiveRateLimit(f Factory, rl *v1alpha1.RateLimit) RateLimit {
+func effectiveRateLimit(f Driver, rl *v1alpha1.RateLimit) RateLimit {
 	limit := f.DefaultRateLimit()
 	if rl != nil && rl.ReadsPerSecond != nil {
 		limit.ReadsPerSecond = float64(*rl.ReadsPerSecond)

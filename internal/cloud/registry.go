@@ -24,15 +24,15 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
 
-// The registry: cloud name -> Factory. Each cloud package registers itself in its init, so the
+// The registry: cloud name -> Driver. Each cloud package registers itself in its init, so the
 // manager supports a cloud by importing its package, and nothing else lists the clouds.
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]Factory{}
+	registry   = map[string]Driver{}
 )
 
 // Register makes a cloud available. It panics on a duplicate name (a programming error).
-func Register(f Factory) {
+func Register(f Driver) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if _, dup := registry[f.Name()]; dup {
@@ -41,11 +41,11 @@ func Register(f Factory) {
 	registry[f.Name()] = f
 }
 
-// FactoryFor returns the factory of the one cloud spec configures.
-func FactoryFor(spec *v1alpha1.ProviderConfigSpec) (Factory, error) {
+// DriverFor returns the driver of the one cloud spec configures.
+func DriverFor(spec *v1alpha1.ProviderConfigSpec) (Driver, error) {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	var found []Factory
+	var found []Driver
 	for _, f := range registry {
 		if f.Configured(spec) {
 			found = append(found, f)

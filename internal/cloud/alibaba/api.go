@@ -15,7 +15,7 @@ limitations under the License.
 */
 
 // Package alibaba is the Alibaba Cloud provider: RAM users' console login profiles through the IMS
-// API (2019-08-15) of github.com/aliyun/alibaba-cloud-sdk-go. It registers the "alibaba" cloud.Factory.
+// API (2019-08-15) of github.com/aliyun/alibaba-cloud-sdk-go. It registers the "alibaba" cloud.Driver.
 package alibaba
 
 import "github.com/aliyun/alibaba-cloud-sdk-go/services/ims"

@@ -57,7 +57,7 @@ func (f *fakeIMS) DeleteLoginProfile(r *ims.DeleteLoginProfileRequest) (*ims.Del
 // fakeProvider is a provider over f; clients counts the clients built.
 func fakeProvider(t *testing.T, f *fakeIMS) (*provider, *atomic.Int32) {
 	t.Helper()
-	p, err := Factory{}.New(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
+	p, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
 		cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)},
 		cloud.Options{})
 	if err != nil {

@@ -16,7 +16,7 @@ limitations under the License.
 
 // Package huawei is the Huawei Cloud provider: IAM users' console login profiles through the IAM v5
 // API of github.com/huaweicloud/huaweicloud-sdk-go-v3 (services/iam/v5). It registers the "huawei"
-// cloud.Factory.
+// cloud.Driver.
 //
 // An IAM v5 login profile is smaller than Alibaba Cloud's: it has no status (a profile that exists
 // is active; console password login is disabled by deleting it), no "bind MFA at next login" flag

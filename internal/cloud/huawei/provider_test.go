@@ -57,7 +57,7 @@ func (f *fakeIAM) DeleteLoginProfileV5(r *model.DeleteLoginProfileV5Request) (*m
 // fakeProvider is a provider over f; clients counts the clients built.
 func fakeProvider(t *testing.T, f *fakeIAM) (*provider, *atomic.Int32) {
 	t.Helper()
-	p, err := Factory{}.New(huaweiSpec(""), testSecretCreds(), cloud.Options{})
+	p, err := Driver{}.Connect(huaweiSpec(""), testSecretCreds(), cloud.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

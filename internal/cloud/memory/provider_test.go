@@ -36,11 +36,11 @@ func newProvider(t *testing.T, name string, o Options) (*Account, cloud.Provider
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { Unregister(name) })
-	f, err := cloud.FactoryFor(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: name}})
+	f, err := cloud.DriverFor(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: name}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := f.New(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: name}}, cloud.Credentials{}, cloud.Options{Timeout: time.Second})
+	p, err := f.Connect(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: name}}, cloud.Credentials{}, cloud.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +136,8 @@ func TestACallEndsWithItsTimeout(t *testing.T) {
 }
 
 func TestTheFactory(t *testing.T) {
-	f := Factory{}
-	if _, err := f.New(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: "nowhere"}}, cloud.Credentials{}, cloud.Options{}); !errors.Is(err, cloud.ErrInvalidConfig) ||
+	f := Driver{}
+	if _, err := f.Connect(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: "nowhere"}}, cloud.Credentials{}, cloud.Options{}); !errors.Is(err, cloud.ErrInvalidConfig) ||
 		err.Error() != `memory: no in-memory account "nowhere" in this process` {
 		t.Fatalf("New for an unknown account = %v", err)
 	}

@@ -15,7 +15,7 @@ limitations under the License.
 */
 
 // Package loginprofile is the controller of LoginProfile objects. It never knows which cloud it
-// talks to: everything cloud-specific sits behind cloud.Provider and cloud.Factory.
+// talks to: everything cloud-specific sits behind cloud.Provider and cloud.Driver.
 package loginprofile
 
 import (

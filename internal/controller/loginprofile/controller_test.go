@@ -819,11 +819,11 @@ func statusIf(c *testCloud, s string) string {
 // directProvider returns a Provider of a simulator, to change the cloud as another actor would.
 func directProvider(t testing.TB, c *testCloud, url string) cloud.Provider {
 	pc := c.providerConfig("direct", url, nil)
-	factory, err := cloud.FactoryFor(&pc.Spec)
+	driver, err := cloud.DriverFor(&pc.Spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := factory.New(&pc.Spec, c.directCredentials, cloud.Options{Timeout: 10 * time.Second})
+	p, err := driver.Connect(&pc.Spec, c.directCredentials, cloud.Options{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -949,7 +949,7 @@ func TestAReconcileFromAStaleCopySendsNoPassword(t *testing.T) {
 		r := &loginprofile.Reconciler{
 			Client:       staleClient{Client: watchClient, key: f.key(), stale: stale},
 			APIReader:    k8s,
-			Clients:      &cloud.Clients{Metadata: watchClient, Secrets: k8s, Options: cloud.Options{Timeout: 10 * time.Second}},
+			Providers:    &cloud.Providers{Metadata: watchClient, Secrets: k8s, Options: cloud.Options{Timeout: 10 * time.Second}},
 			PollInterval: time.Hour,
 		}
 		_, err := r.Reconcile(context.Background(), ctrl.Request{NamespacedName: f.key()})

@@ -48,8 +48,8 @@ type Reconciler struct {
 	client.Client
 	// APIReader reads Secret contents straight from the API server; they are never cached.
 	APIReader client.Reader
-	// Clients hands out the cloud Provider of a ProviderConfig.
-	Clients *cloud.Clients
+	// Providers hands out the cloud Provider of a ProviderConfig.
+	Providers *cloud.Providers
 	// Recorder emits Events.
 	Recorder events.EventRecorder
 	// PollInterval is how often a LoginProfile in sync is observed again, to correct drift.
@@ -167,19 +167,19 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	if !lp.Observed() {
 		r.tookOver(lp, pc.Name)
 	}
-	provider, factory, res, err := r.provider(ctx, lp, pc)
+	provider, driver, res, err := r.provider(ctx, lp, pc)
 	if provider == nil {
 		return res, err
 	}
-	user, err := factory.UserOf(&lp.Spec)
+	user, err := driver.UserOf(&lp.Spec)
 	if err != nil {
 		return r.conclude(lp, judgeSpecError(err), err)
 	}
-	caps := factory.Capabilities()
+	caps := driver.Capabilities()
 	if lp.Observed() {
 		return r.observe(ctx, s, provider, user, caps)
 	}
-	if why := unsupported(&lp.Spec, caps, factory.Name()); why != "" {
+	if why := unsupported(&lp.Spec, caps, driver.Name()); why != "" {
 		return r.conclude(lp, judgeUnsupported(why), nil)
 	}
 	if wantsNoProfile(&lp.Spec, caps) {
@@ -616,12 +616,12 @@ func (r *Reconciler) deleteProfile(ctx context.Context, lp *v1alpha1.LoginProfil
 			"Deleted without touching the cloud (%s): %s", ref.reason, ref.message)
 		return ctrl.Result{}, true, nil
 	}
-	provider, factory, res, err := r.provider(ctx, lp, pc)
+	provider, driver, res, err := r.provider(ctx, lp, pc)
 	if provider == nil {
 		orphanHint()
 		return res, false, err
 	}
-	user, err := factory.UserOf(&lp.Spec)
+	user, err := driver.UserOf(&lp.Spec)
 	if err != nil {
 		// The spec names no user of this cloud: there is nothing of ours to delete.
 		return ctrl.Result{}, true, nil
@@ -649,8 +649,8 @@ func (r *Reconciler) providerConfig(ctx context.Context, lp *v1alpha1.LoginProfi
 
 // provider returns the cloud Provider of pc. When it returns a nil Provider, the Ready condition
 // says why and the result and error are the reconcile's outcome.
-func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile, pc *v1alpha1.ProviderConfig) (cloud.Provider, cloud.Factory, ctrl.Result, error) {
-	p, f, err := r.Clients.For(ctx, pc)
+func (r *Reconciler) provider(ctx context.Context, lp *v1alpha1.LoginProfile, pc *v1alpha1.ProviderConfig) (cloud.Provider, cloud.Driver, ctrl.Result, error) {
+	p, f, err := r.Providers.For(ctx, pc)
 	if err != nil {
 		res, rerr := r.conclude(lp, judgeProviderConfigError(err, r.subject(lp, "connecting")), err)
 		return nil, nil, res, rerr

@@ -52,7 +52,7 @@ const (
 // Reconciler reports whether a ProviderConfig is usable.
 type Reconciler struct {
 	client.Client
-	Clients *cloud.Clients
+	Providers *cloud.Providers
 }
 
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=providerconfigs,verbs=get;list;watch
@@ -63,14 +63,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	pc := &v1alpha1.ProviderConfig{}
 	if err := r.Get(ctx, req.NamespacedName, pc); err != nil {
 		if client.IgnoreNotFound(err) == nil {
-			r.Clients.Forget(req.Name)
+			r.Providers.Forget(req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	before := pc.DeepCopy()
 	cond := metav1.Condition{Type: v1alpha1.ConditionReady, ObservedGeneration: pc.Generation}
 	var result error
-	switch _, f, err := r.Clients.For(ctx, pc); {
+	switch _, f, err := r.Providers.For(ctx, pc); {
 	case err == nil:
 		cond.Status, cond.Reason = metav1.ConditionTrue, ReasonConfigured
 		cond.Message = fmt.Sprintf("Configured for %s with credentials from %s", f.Name(), pc.Spec.Credentials.Source)

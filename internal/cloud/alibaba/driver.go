@@ -45,44 +45,44 @@ const (
 var endpointRule = cloud.EndpointRule{Cloud: providerName, Field: "spec.alibaba.endpoint", Default: DefaultEndpoint,
 	Domains: []string{"aliyuncs.com"}}
 
-func init() { cloud.Register(Factory{}) }
+func init() { cloud.Register(Driver{}) }
 
-// Factory is the cloud.Factory of Alibaba Cloud, registered as "alibaba".
-type Factory struct{}
+// Driver is the cloud.Driver of Alibaba Cloud, registered as "alibaba".
+type Driver struct{}
 
-var _ cloud.Factory = Factory{}
+var _ cloud.Driver = Driver{}
 
-// Name implements cloud.Factory.
-func (Factory) Name() string { return providerName }
+// Name implements cloud.Driver.
+func (Driver) Name() string { return providerName }
 
-// Configured implements cloud.Factory: spec.alibaba is set.
-func (Factory) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
+// Configured implements cloud.Driver: spec.alibaba is set.
+func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
 	return spec != nil && spec.Alibaba != nil
 }
 
-// DefaultRateLimit implements cloud.Factory: RAM's per-account quotas, 100 reads and 20 writes a
+// DefaultRateLimit implements cloud.Driver: RAM's per-account quotas, 100 reads and 20 writes a
 // second.
-func (Factory) DefaultRateLimit() cloud.RateLimit {
+func (Driver) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}
 }
 
-// Capabilities implements cloud.Factory: an IMS login profile has a status, the MFA flag and an
+// Capabilities implements cloud.Driver: an IMS login profile has a status, the MFA flag and an
 // update date.
-func (Factory) Capabilities() cloud.Capabilities {
+func (Driver) Capabilities() cloud.Capabilities {
 	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second}
 }
 
-// UserOf implements cloud.Factory: the user principal name.
-func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
+// UserOf implements cloud.Driver: the user principal name.
+func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 	if spec == nil || spec.UserPrincipalName == "" {
 		return "", cloud.InvalidSpec("spec.userPrincipalName is required for an Alibaba Cloud ProviderConfig")
 	}
 	return spec.UserPrincipalName, nil
 }
 
-// New implements cloud.Factory. It checks the endpoint, the region and the credentials; it makes no
+// Connect implements cloud.Driver. It checks the endpoint, the region and the credentials; it makes no
 // call (the OIDC exchange happens on the first call). Its errors wrap cloud.ErrInvalidConfig.
-func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
+func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if spec == nil || spec.Alibaba == nil {
 		return nil, cloud.InvalidConfig(providerName, "spec.alibaba is not set")
 	}

@@ -36,48 +36,48 @@ const DefaultEndpoint = "iam.myhuaweicloud.com"
 var endpointRule = cloud.EndpointRule{Cloud: providerName, Field: "spec.huawei.endpoint", Default: DefaultEndpoint,
 	Domains: []string{"myhuaweicloud.com", "myhuaweicloud.eu"}}
 
-func init() { cloud.Register(Factory{}) }
+func init() { cloud.Register(Driver{}) }
 
-// Factory is the cloud.Factory of Huawei Cloud, registered as "huawei".
-type Factory struct{}
+// Driver is the cloud.Driver of Huawei Cloud, registered as "huawei".
+type Driver struct{}
 
-var _ cloud.Factory = Factory{}
+var _ cloud.Driver = Driver{}
 
-// Name implements cloud.Factory.
-func (Factory) Name() string { return providerName }
+// Name implements cloud.Driver.
+func (Driver) Name() string { return providerName }
 
-// Configured implements cloud.Factory: spec.huawei is set.
-func (Factory) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
+// Configured implements cloud.Driver: spec.huawei is set.
+func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
 	return spec != nil && spec.Huawei != nil
 }
 
-// DefaultRateLimit implements cloud.Factory: 20 reads and 10 writes a second. IAM v5's per-account
+// DefaultRateLimit implements cloud.Driver: 20 reads and 10 writes a second. IAM v5's per-account
 // API quotas are not published in the notes this provider was built from, so these are
 // conservative guesses, well below what the gateway is known to throttle (429 APIGW.0308); a
 // ProviderConfig's spec.rateLimit overrides them.
-func (Factory) DefaultRateLimit() cloud.RateLimit {
+func (Driver) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10}
 }
 
-// Capabilities implements cloud.Factory: an IAM v5 login profile has neither a status, nor the MFA
+// Capabilities implements cloud.Driver: an IAM v5 login profile has neither a status, nor the MFA
 // flag, nor an update date.
-func (Factory) Capabilities() cloud.Capabilities {
+func (Driver) Capabilities() cloud.Capabilities {
 	return cloud.Capabilities{Status: false, MFABindRequired: false, UpdateDate: false}
 }
 
-// UserOf implements cloud.Factory: the IAM user id.
-func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
+// UserOf implements cloud.Driver: the IAM user id.
+func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 	if spec == nil || spec.UserID == "" {
 		return "", cloud.InvalidSpec("spec.userId is required for a Huawei Cloud ProviderConfig (spec.userPrincipalName is for Alibaba Cloud)")
 	}
 	return spec.UserID, nil
 }
 
-// New implements cloud.Factory. It checks the endpoint, the domain id and the credentials; it makes
+// Connect implements cloud.Driver. It checks the endpoint, the domain id and the credentials; it makes
 // no call: the credentials always carry the domain id, so the SDK never looks it up (GET
 // /v3/auth/domains), and an OIDC exchange happens on the first call. Its errors wrap
 // cloud.ErrInvalidConfig and never contain a secret.
-func (Factory) New(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
+func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if spec == nil || spec.Huawei == nil {
 		return nil, cloud.InvalidConfig(providerName, "spec.huawei is not set")
 	}

@@ -17,7 +17,7 @@ limitations under the License.
 // Package memory is a cloud whose accounts live in the process: the simulators' core
 // (internal/sim/simcore) driven in-process, with no wire protocol, no HTTP and no SDK. It is
 // registered like the real clouds, and is the proof that the controller knows nothing of a cloud
-// but the cloud.Provider and cloud.Factory contracts: the controller's scenario table runs against
+// but the cloud.Provider and cloud.Driver contracts: the controller's scenario table runs against
 // it unchanged. A ProviderConfig selects it with spec.inMemory.account, the name an account was
 // registered under (Register). Only test binaries import this package; the released manager does
 // not, and refuses such a ProviderConfig.
@@ -33,43 +33,43 @@ import (
 
 const cloudName = "memory"
 
-func init() { cloud.Register(Factory{}) }
+func init() { cloud.Register(Driver{}) }
 
-// Factory is the cloud.Factory of the in-memory cloud, registered as "memory".
-type Factory struct{}
+// Driver is the cloud.Driver of the in-memory cloud, registered as "memory".
+type Driver struct{}
 
-var _ cloud.Factory = Factory{}
+var _ cloud.Driver = Driver{}
 
-// Name implements cloud.Factory.
-func (Factory) Name() string { return cloudName }
+// Name implements cloud.Driver.
+func (Driver) Name() string { return cloudName }
 
-// Configured implements cloud.Factory: spec.inMemory is set.
-func (Factory) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
+// Configured implements cloud.Driver: spec.inMemory is set.
+func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
 	return spec != nil && spec.InMemory != nil
 }
 
-// DefaultRateLimit implements cloud.Factory: the quotas an account gets by default (NewAccount).
-func (Factory) DefaultRateLimit() cloud.RateLimit {
+// DefaultRateLimit implements cloud.Driver: the quotas an account gets by default (NewAccount).
+func (Driver) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: DefaultReadsPerSecond, WritesPerSecond: DefaultWritesPerSecond}
 }
 
-// Capabilities implements cloud.Factory: the profile has every field, its dates to the
+// Capabilities implements cloud.Driver: the profile has every field, its dates to the
 // nanosecond, so an update always moves the update date.
-func (Factory) Capabilities() cloud.Capabilities {
+func (Driver) Capabilities() cloud.Capabilities {
 	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
 }
 
-// UserOf implements cloud.Factory: users are named by spec.userId.
-func (Factory) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
+// UserOf implements cloud.Driver: users are named by spec.userId.
+func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
 	if spec == nil || spec.UserID == "" {
 		return "", cloud.InvalidSpec("spec.userId is required for an in-memory ProviderConfig")
 	}
 	return spec.UserID, nil
 }
 
-// New implements cloud.Factory: the provider of the account spec.inMemory.account names. The
+// Connect implements cloud.Driver: the provider of the account spec.inMemory.account names. The
 // credentials are not checked: an in-memory account has none.
-func (Factory) New(spec *v1alpha1.ProviderConfigSpec, _ cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
+func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, _ cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if spec == nil || spec.InMemory == nil {
 		return nil, cloud.InvalidConfig(cloudName, "spec.inMemory is not set")
 	}

@@ -31,13 +31,13 @@ import (
 )
 
 // DefaultCredentialsNamespace is the namespace credentials Secrets must be in when
-// Clients.CredentialsNamespace is empty: the namespace the operator is installed into by default.
+// Providers.CredentialsNamespace is empty: the namespace the operator is installed into by default.
 const DefaultCredentialsNamespace = "loginprofile-system" //nolint:gosec // G101: a namespace's name, not a credential
 
-// Clients hands out the Provider of each ProviderConfig. A Provider is built once and rebuilt only
+// Providers hands out the Provider of each ProviderConfig. A Provider is built once and rebuilt only
 // when the ProviderConfig's spec or its credentials Secret changes; the rate limiter of a
 // ProviderConfig outlives rebuilds, so every LoginProfile of one account shares one budget.
-type Clients struct {
+type Providers struct {
 	// Metadata reads object metadata from the manager's cache (the credentials Secret's
 	// resourceVersion) without keeping Secret contents in memory.
 	Metadata client.Reader
@@ -48,7 +48,7 @@ type Clients struct {
 	// cluster-scoped, so without this bound anyone allowed to write one could make the operator
 	// read, and send to a cloud endpoint, any Secret of the cluster.
 	CredentialsNamespace string
-	// Options are passed to every Factory.
+	// Options are passed to every Driver.
 	Options Options
 
 	mu      sync.Mutex
@@ -58,15 +58,15 @@ type Clients struct {
 type clientEntry struct {
 	key      string
 	provider Provider
-	factory  Factory
+	driver   Driver
 	limiter  *Limiter
 }
 
-// For returns the Provider and Factory of pc. Errors wrap ErrCredentials when the credentials
+// For returns the Provider and Driver of pc. Errors wrap ErrCredentials when the credentials
 // Secret is unusable or outside CredentialsNamespace, ErrInvalidConfig when pc cannot be used as
 // written, and are otherwise failures to read the Secret's metadata.
-func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provider, Factory, error) {
-	factory, err := FactoryFor(&pc.Spec)
+func (c *Providers) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provider, Driver, error) {
+	driver, err := DriverFor(&pc.Spec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,7 +79,7 @@ func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provide
 		return nil, nil, err
 	}
 	key := fmt.Sprintf("%s/%d/%s", pc.UID, pc.Generation, secretVersion)
-	limit := effectiveRateLimit(factory, pc.Spec.RateLimit)
+	limit := effectiveRateLimit(driver, pc.Spec.RateLimit)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -88,15 +88,15 @@ func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provide
 	}
 	e := c.entries[pc.Name]
 	if e != nil && e.key == key {
-		return e.provider, e.factory, nil
+		return e.provider, e.driver, nil
 	}
 	creds, err := ResolveCredentials(ctx, c.Secrets, pc)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := factory.New(&pc.Spec, creds, c.Options)
+	p, err := driver.Connect(&pc.Spec, creds, c.Options)
 	if err != nil {
-		return nil, nil, err // an ErrInvalidConfig, as Factory.New promises
+		return nil, nil, err // an ErrInvalidConfig, as Driver.Connect promises
 	}
 	var limiter *Limiter
 	if e != nil {
@@ -105,20 +105,20 @@ func (c *Clients) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provide
 	} else {
 		limiter = NewLimiter(pc.Name, limit)
 	}
-	e = &clientEntry{key: key, provider: RateLimited(Instrumented(p, factory.Name()), limiter), factory: factory, limiter: limiter}
+	e = &clientEntry{key: key, provider: RateLimited(Instrumented(p, driver.Name()), limiter), driver: driver, limiter: limiter}
 	c.entries[pc.Name] = e
-	return e.provider, e.factory, nil
+	return e.provider, e.driver, nil
 }
 
 // Forget drops the Provider of a deleted ProviderConfig.
-func (c *Clients) Forget(name string) {
+func (c *Providers) Forget(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, name)
 }
 
 // credentialsNamespace is the namespace credentials Secrets must be in.
-func (c *Clients) credentialsNamespace() string {
+func (c *Providers) credentialsNamespace() string {
 	if c.CredentialsNamespace == "" {
 		return DefaultCredentialsNamespace
 	}
@@ -126,7 +126,7 @@ func (c *Clients) credentialsNamespace() string {
 }
 
 // checkCredentialsNamespace refuses a credentials Secret outside the operator's namespace.
-func (c *Clients) checkCredentialsNamespace(pc *v1alpha1.ProviderConfig) error {
+func (c *Providers) checkCredentialsNamespace(pc *v1alpha1.ProviderConfig) error {
 	ref := pc.Spec.Credentials.SecretRef
 	if pc.Spec.Credentials.Source != v1alpha1.CredentialsSourceSecret || ref == nil {
 		return nil
@@ -138,7 +138,7 @@ func (c *Clients) checkCredentialsNamespace(pc *v1alpha1.ProviderConfig) error {
 	return nil
 }
 
-func (c *Clients) credentialsVersion(ctx context.Context, pc *v1alpha1.ProviderConfig) (string, error) {
+func (c *Providers) credentialsVersion(ctx context.Context, pc *v1alpha1.ProviderConfig) (string, error) {
 	ref := pc.Spec.Credentials.SecretRef
 	if pc.Spec.Credentials.Source != v1alpha1.CredentialsSourceSecret || ref == nil {
 		return "", nil

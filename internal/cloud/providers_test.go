@@ -35,27 +35,27 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
 
-// stubFactory is a cloud of these tests only, configured by spec.alibaba (no cloud package is
+// stubDriver is a cloud of these tests only, configured by spec.alibaba (no cloud package is
 // imported here, so nothing else claims it).
-type stubFactory struct{}
+type stubDriver struct{}
 
-func (stubFactory) Name() string { return "stub" }
-func (stubFactory) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
+func (stubDriver) Name() string { return "stub" }
+func (stubDriver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
 	return spec != nil && spec.Alibaba != nil
 }
-func (stubFactory) DefaultRateLimit() RateLimit {
+func (stubDriver) DefaultRateLimit() RateLimit {
 	return RateLimit{ReadsPerSecond: 10, WritesPerSecond: 10}
 }
-func (stubFactory) Capabilities() Capabilities                        { return Capabilities{} }
-func (stubFactory) UserOf(*v1alpha1.LoginProfileSpec) (string, error) { return "u", nil }
-func (stubFactory) New(spec *v1alpha1.ProviderConfigSpec, _ Credentials, _ Options) (Provider, error) {
+func (stubDriver) Capabilities() Capabilities                        { return Capabilities{} }
+func (stubDriver) UserOf(*v1alpha1.LoginProfileSpec) (string, error) { return "u", nil }
+func (stubDriver) Connect(spec *v1alpha1.ProviderConfigSpec, _ Credentials, _ Options) (Provider, error) {
 	if spec.Alibaba.Endpoint != "" {
 		return nil, InvalidConfig("stub", "spec.alibaba.endpoint %q is refused", spec.Alibaba.Endpoint)
 	}
 	return &countingProvider{}, nil
 }
 
-func init() { Register(stubFactory{}) }
+func init() { Register(stubDriver{}) }
 
 // secretReads counts the Secrets read through a fake client, metadata included.
 type secretReads struct{ n atomic.Int32 }
@@ -128,7 +128,7 @@ func TestClientsRefuseCredentialsOutsideTheirNamespace(t *testing.T) {
 			reads := &secretReads{}
 			// The same Secret exists in both namespaces: only the namespace decides.
 			c := reads.client(t, credentialsSecret("other"), credentialsSecret(tc.want))
-			clients := &Clients{Metadata: c, Secrets: c, CredentialsNamespace: tc.credentialsNamespace}
+			clients := &Providers{Metadata: c, Secrets: c, CredentialsNamespace: tc.credentialsNamespace}
 
 			_, _, err := clients.For(t.Context(), secretProviderConfig("outside", "other"))
 			if !errors.Is(err, ErrCredentials) {
@@ -162,7 +162,7 @@ func TestClientsRefuseCredentialsOutsideTheirNamespace(t *testing.T) {
 func TestClientsIgnoreNamespaceWithoutSecretSource(t *testing.T) {
 	reads := &secretReads{}
 	c := reads.client(t)
-	clients := &Clients{Metadata: c, Secrets: c}
+	clients := &Providers{Metadata: c, Secrets: c}
 	pc := secretProviderConfig("env", "other")
 	pc.Spec.Credentials.Source = v1alpha1.CredentialsSourceEnvironment
 	if _, _, err := clients.For(t.Context(), pc); err != nil {
@@ -173,11 +173,11 @@ func TestClientsIgnoreNamespaceWithoutSecretSource(t *testing.T) {
 	}
 }
 
-// TestClientsPassConfigurationErrorsOn: a factory's configuration error reaches the caller as it
+// TestClientsPassConfigurationErrorsOn: a driver's configuration error reaches the caller as it
 // is: an ErrInvalidConfig whose text is the cloud's message, without a second class.
 func TestClientsPassConfigurationErrorsOn(t *testing.T) {
 	c := (&secretReads{}).client(t, credentialsSecret(DefaultCredentialsNamespace))
-	clients := &Clients{Metadata: c, Secrets: c}
+	clients := &Providers{Metadata: c, Secrets: c}
 	pc := secretProviderConfig("refused", DefaultCredentialsNamespace)
 	pc.Spec.Alibaba.Endpoint = "ims.example.com"
 	_, _, err := clients.For(t.Context(), pc)

@@ -23,10 +23,10 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
 
-// Factory is what a cloud package registers (see Register): which ProviderConfigs and which
+// Driver is what a cloud package registers (see Register): which ProviderConfigs and which
 // LoginProfile field are its, what its login profile can hold, its default quota, and how to build
 // its Provider.
-type Factory interface {
+type Driver interface {
 	// Name is the cloud's name, e.g. "alibaba". It appears in errors, events and metrics.
 	Name() string
 	// Configured reports whether spec configures this cloud.
@@ -39,9 +39,9 @@ type Factory interface {
 	// wrapping ErrInvalidInput (see InvalidSpec) that says which field to set when the spec names
 	// no user this cloud understands.
 	UserOf(spec *v1alpha1.LoginProfileSpec) (string, error)
-	// New builds a Provider. It does no I/O, so every error it returns is a configuration error:
+	// Connect builds the Provider of the account spec names. It does no I/O, so every error it returns is a configuration error:
 	// it wraps ErrInvalidConfig (see InvalidConfig) and never contains a secret.
-	New(spec *v1alpha1.ProviderConfigSpec, creds Credentials, opts Options) (Provider, error)
+	Connect(spec *v1alpha1.ProviderConfigSpec, creds Credentials, opts Options) (Provider, error)
 }
 
 // Capabilities says which parts of a login profile a cloud's API has. The controller adapts to
