@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -51,8 +52,16 @@ type Providers struct {
 	// Options are passed to every Driver.
 	Options Options
 
-	mu      sync.Mutex
-	entries map[string]*clientEntry
+	mu    sync.Mutex // guards slots only: never held across a call
+	slots map[string]*slot
+}
+
+// slot is one ProviderConfig's Provider. Its lock serialises the (re)building, which reads the
+// credentials Secret: the LoginProfiles of other ProviderConfigs never wait on it, and those of
+// this one find the current entry without it.
+type slot struct {
+	build   sync.Mutex
+	current atomic.Pointer[clientEntry]
 }
 
 type clientEntry struct {
@@ -79,15 +88,14 @@ func (c *Providers) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provi
 		return nil, nil, err
 	}
 	key := fmt.Sprintf("%s/%d/%s", pc.UID, pc.Generation, secretVersion)
-	limit := effectiveRateLimit(driver, pc.Spec.RateLimit)
-
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]*clientEntry{}
+	s := c.slot(pc.Name)
+	if e := s.current.Load(); e != nil && e.key == key {
+		return e.provider, e.driver, nil
 	}
-	e := c.entries[pc.Name]
-	if e != nil && e.key == key {
+	s.build.Lock()
+	defer s.build.Unlock()
+	e := s.current.Load()
+	if e != nil && e.key == key { // built while this call waited
 		return e.provider, e.driver, nil
 	}
 	creds, err := ResolveCredentials(ctx, c.Secrets, pc)
@@ -98,6 +106,7 @@ func (c *Providers) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provi
 	if err != nil {
 		return nil, nil, err // an ErrInvalidConfig, as Driver.Connect promises
 	}
+	limit := effectiveRateLimit(driver, pc.Spec.RateLimit)
 	var limiter *Limiter
 	if e != nil {
 		limiter = e.limiter
@@ -106,15 +115,30 @@ func (c *Providers) For(ctx context.Context, pc *v1alpha1.ProviderConfig) (Provi
 		limiter = NewLimiter(pc.Name, limit)
 	}
 	e = &clientEntry{key: key, provider: RateLimited(Instrumented(p, driver.Name()), limiter), driver: driver, limiter: limiter}
-	c.entries[pc.Name] = e
+	s.current.Store(e)
 	return e.provider, e.driver, nil
+}
+
+// slot returns the slot of the ProviderConfig name, made on first use.
+func (c *Providers) slot(name string) *slot {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.slots == nil {
+		c.slots = map[string]*slot{}
+	}
+	s := c.slots[name]
+	if s == nil {
+		s = &slot{}
+		c.slots[name] = s
+	}
+	return s
 }
 
 // Forget drops the Provider of a deleted ProviderConfig.
 func (c *Providers) Forget(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.entries, name)
+	delete(c.slots, name)
 }
 
 // credentialsNamespace is the namespace credentials Secrets must be in.

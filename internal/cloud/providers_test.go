@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -186,5 +187,44 @@ func TestClientsPassConfigurationErrorsOn(t *testing.T) {
 	}
 	if !errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrCredentials) || errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrAuth) {
 		t.Fatalf("For() = %v: want an ErrInvalidConfig error and no other class", err)
+	}
+}
+
+// TestProvidersDoNotWaitOnAnotherAccountsSecret: building the Provider of one ProviderConfig reads
+// its credentials Secret; LoginProfiles of another ProviderConfig must not wait for that read.
+func TestProvidersDoNotWaitOnAnotherAccountsSecret(t *testing.T) {
+	slowSecret := credentialsSecret(DefaultCredentialsNamespace)
+	slowSecret.Name = "slow-credentials"
+	release, reading := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(credentialsSecret(DefaultCredentialsNamespace), slowSecret).
+		WithInterceptorFuncs(interceptor.Funcs{
+			Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+				if _, full := obj.(*corev1.Secret); full && key.Name == slowSecret.Name {
+					once.Do(func() { close(reading) })
+					<-release
+				}
+				return c.Get(ctx, key, obj, opts...)
+			},
+		}).Build()
+	providers := &Providers{Metadata: c, Secrets: c}
+	slow := secretProviderConfig("slow", DefaultCredentialsNamespace)
+	slow.Spec.Credentials.SecretRef.Name = slowSecret.Name
+	slowDone := make(chan error, 1)
+	go func() {
+		_, _, err := providers.For(context.Background(), slow)
+		slowDone <- err
+	}()
+	<-reading
+	if _, _, err := providers.For(t.Context(), secretProviderConfig("fast", DefaultCredentialsNamespace)); err != nil {
+		t.Fatalf("For() of another ProviderConfig while a Secret read is blocked = %v", err)
+	}
+	close(release)
+	if err := <-slowDone; err != nil {
+		t.Fatal(err)
 	}
 }
