@@ -237,7 +237,7 @@ func (r *Reconciler) observe(ctx context.Context, s *state, provider cloud.Provi
 		setReady(lp, metav1.ConditionFalse, ReasonProfileNotFound, fmt.Sprintf(
 			"User %s has no console login profile (managementPolicy Observe: the operator does not create one). "+
 				"Set managementPolicy to Manage to create it from the password Secret", user))
-		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		return r.pollAgain(), nil
 	}
 	if err != nil {
 		return r.cloudError(ctx, lp, "observing", err)
@@ -255,7 +255,7 @@ func (r *Reconciler) observe(ctx context.Context, s *state, provider cloud.Provi
 	}
 	setReady(lp, metav1.ConditionTrue, ReasonObserved, msg)
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
-	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	return r.pollAgain(), nil
 }
 
 // ensureNoProfile makes sure the user has no login profile: how a cloud whose profiles have no
@@ -277,7 +277,7 @@ func (r *Reconciler) ensureNoProfile(ctx context.Context, lp *v1alpha1.LoginProf
 	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
 		fmt.Sprintf("Console password login of %s is disabled: it has no login profile", user))
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
-	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+	return r.pollAgain(), nil
 }
 
 func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provider, user string, sec *secretState, caps cloud.Capabilities) (ctrl.Result, error) {
@@ -458,7 +458,7 @@ func (r *Reconciler) stillRefused(lp *v1alpha1.LoginProfile) ctrl.Result {
 				"Put a password that meets the account's password policy in the Secret", lp.PasswordSecretName(), lp.PasswordKey()))
 	}
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
-	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
+	return r.pollAgain()
 }
 
 // recordRefused records a password the cloud refused (err is its answer; other errors record
@@ -563,7 +563,7 @@ func (r *Reconciler) available(lp *v1alpha1.LoginProfile, user string) ctrl.Resu
 	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
 		fmt.Sprintf("The console login profile of %s matches the spec", user))
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
-	return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}
+	return r.pollAgain()
 }
 
 func (r *Reconciler) reconcileDelete(ctx context.Context, s *state) (ctrl.Result, error) {
@@ -683,11 +683,11 @@ func (r *Reconciler) conclude(lp *v1alpha1.LoginProfile, v verdict, err error) (
 	setReady(lp, v.ready, v.reason, v.message)
 	switch v.retry {
 	case retryPoll:
-		return ctrl.Result{RequeueAfter: jitter(r.PollInterval)}, nil
+		return r.pollAgain(), nil
 	case retrySoon:
-		return ctrl.Result{RequeueAfter: jitter(min(r.PollInterval, 5*time.Minute))}, nil
+		return ctrl.Result{RequeueAfter: jitter(min(r.PollInterval, 5*time.Minute)), Priority: lowPriority}, nil
 	case retryThrottled:
-		return ctrl.Result{RequeueAfter: r.throttle.next(client.ObjectKeyFromObject(lp))}, nil
+		return ctrl.Result{RequeueAfter: r.throttle.next(client.ObjectKeyFromObject(lp)), Priority: lowPriority}, nil
 	case retryNever:
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	case retryOnChange:

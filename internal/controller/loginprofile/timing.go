@@ -23,7 +23,21 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 )
+
+// lowPriority is the priority of the requeues that are not work asked for: the periodic polls and
+// the slow retries. In controller-runtime's priority queue they wait behind new and changed
+// LoginProfiles, so that a change is applied at once however many objects are due for a poll.
+var lowPriority = ptr.To(handler.LowPriority)
+
+// pollAgain is the end of a reconcile that found the object as it should be, or waiting on
+// something outside the operator: observe it again after the poll interval, at low priority.
+func (r *Reconciler) pollAgain() ctrl.Result {
+	return ctrl.Result{RequeueAfter: jitter(r.PollInterval), Priority: lowPriority}
+}
 
 // pause waits d, or until ctx ends (the manager stops: nothing was sent yet).
 func pause(ctx context.Context, d time.Duration) error {
