@@ -42,6 +42,10 @@ var (
 		Name: "loginprofile_cloud_api_throttled_total",
 		Help: "Cloud API calls the cloud refused for exceeding the account's quota, by cloud and action.",
 	}, []string{"cloud", "action"})
+	limiterRate = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "loginprofile_rate_limiter_rate",
+		Help: "Calls per second the client-side rate limiter of a ProviderConfig allows now, by ProviderConfig and kind (read, write): its configured rate, lowered after throttled answers.",
+	}, []string{"provider_config", "kind"})
 	limiterWait = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "loginprofile_rate_limiter_wait_seconds",
 		Help:    "Time calls waited for the client-side rate limiter of their ProviderConfig, by ProviderConfig and kind (read, write).",
@@ -50,7 +54,7 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(apiCalls, apiLatency, apiThrottled, limiterWait)
+	ctrlmetrics.Registry.MustRegister(apiCalls, apiLatency, apiThrottled, limiterWait, limiterRate)
 }
 
 // Instrumented wraps p so that every call is counted and timed under the cloud's name.
