@@ -31,7 +31,8 @@ import (
 var secretGVK = corev1.SchemeGroupVersion.WithKind("Secret")
 
 // CacheOptions returns the options of the manager's cache. Every cached object loses its
-// managedFields (memory). A cached Secret also loses its annotations: the controllers watch
+// managedFields and kubectl's last-applied-configuration annotation (memory: each is about the
+// size of the object). A cached Secret also loses its annotations: the controllers watch
 // Secrets as metadata only, and `kubectl apply` keeps a Secret's whole manifest, data included, in
 // the kubectl.kubernetes.io/last-applied-configuration annotation, which would otherwise put every
 // password and access key of the cluster in the manager's memory. Labels are kept.
@@ -61,6 +62,8 @@ func transformDefault(in any) (any, error) {
 	stripManagedFields(in)
 	if isSecret(in) {
 		stripAnnotations(in)
+	} else {
+		stripLastApplied(in)
 	}
 	return in, nil
 }
@@ -90,6 +93,28 @@ func stripManagedFields(in any) {
 	// controller-runtime's TransformStripManagedFields does.
 	if obj, err := meta.Accessor(in); err == nil && obj.GetManagedFields() != nil {
 		obj.SetManagedFields(nil)
+	}
+}
+
+// lastApplied is where `kubectl apply` keeps the whole manifest it applied: a copy of the object
+// that no reconcile reads, as large as the object itself.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// stripLastApplied drops that copy from an object of any kind; its other annotations stay (a
+// change of one wakes the controller: Flux's and Argo CD's "reconcile now").
+func stripLastApplied(in any) {
+	obj, err := meta.Accessor(in)
+	if err != nil {
+		return
+	}
+	if a := obj.GetAnnotations(); a != nil {
+		if _, ok := a[lastApplied]; ok {
+			delete(a, lastApplied)
+			if len(a) == 0 {
+				a = nil
+			}
+			obj.SetAnnotations(a)
+		}
 	}
 }
 

@@ -28,8 +28,6 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 )
 
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
-
 // objectMeta is metadata as the API server returns it: annotations (one holding a Secret's data,
 // as kubectl apply writes it), labels and managedFields.
 func objectMeta() metav1.ObjectMeta {
@@ -63,6 +61,7 @@ func secretMetadata(gvkSet bool) *metav1.PartialObjectMetadata {
 func TestDefaultTransform(t *testing.T) {
 	keptAnnotations := objectMeta()
 	keptAnnotations.ManagedFields = nil
+	keptAnnotations.Annotations = map[string]string{"example.com/x": "y"} // all but kubectl's copy of the manifest
 	configMapMeta := &metav1.PartialObjectMetadata{ObjectMeta: objectMeta()}
 	configMapMeta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
 	tests := []struct {
@@ -73,9 +72,9 @@ func TestDefaultTransform(t *testing.T) {
 		{"Secret", &corev1.Secret{ObjectMeta: objectMeta(), Data: map[string][]byte{"password": []byte("p")}}, stripped()},
 		{"Secret metadata", secretMetadata(true), stripped()},
 		{"unstructured Secret", unstructuredSecret(), stripped()},
-		{"ConfigMap: annotations kept", &corev1.ConfigMap{ObjectMeta: objectMeta()}, keptAnnotations},
-		{"ConfigMap metadata: annotations kept", configMapMeta, keptAnnotations},
-		{"LoginProfile: annotations kept", &v1alpha1.LoginProfile{ObjectMeta: objectMeta()}, keptAnnotations},
+		{"ConfigMap: other annotations kept", &corev1.ConfigMap{ObjectMeta: objectMeta()}, keptAnnotations},
+		{"ConfigMap metadata: other annotations kept", configMapMeta, keptAnnotations},
+		{"LoginProfile: other annotations kept", &v1alpha1.LoginProfile{ObjectMeta: objectMeta()}, keptAnnotations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
