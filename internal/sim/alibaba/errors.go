@@ -22,7 +22,7 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// Error codes the simulator answers. Each comes with the HTTP status of DefaultHTTPStatus.
+// Error codes the simulator answers, each with the HTTP status the codes table gives it.
 const (
 	CodeEntityNotExistUser              = "EntityNotExist.User"
 	CodeEntityNotExistLoginProfile      = "EntityNotExist.User.LoginProfile"
@@ -47,51 +47,31 @@ const (
 	CodeInvalidActionNotFound         = "InvalidAction.NotFound"
 )
 
-// codes is the table of the codes the simulator answers.
+// codes is the table of the codes the simulator answers, and of the neutral errors they answer.
 var codes = simcore.CodeTable{
-	CodeEntityNotExistUser:              {Status: http.StatusNotFound, Message: "The user does not exist."},
-	CodeEntityNotExistLoginProfile:      {Status: http.StatusNotFound, Message: "The login profile of the user does not exist."},
-	CodeEntityAlreadyExistsLoginProfile: {Status: http.StatusConflict, Message: "The login profile of the user already exists."},
-	CodePasswordTooWeak:                 {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy."},
-	CodePasswordReused:                  {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused."},
-	CodeMissingParameter:                {Status: http.StatusBadRequest, Message: "A mandatory parameter is not supplied."},
-	CodeInvalidParameter:                {Status: http.StatusBadRequest, Message: "A parameter is invalid."},
-	CodeInvalidVersion:                  {Status: http.StatusBadRequest, Message: "Specified parameter Version is not valid."},
-	CodeThrottlingUser:                  {Status: http.StatusBadRequest, Message: "Request was denied due to user flow control."},
-	CodeSignatureDoesNotMatch:           {Status: http.StatusBadRequest, Message: "Specified signature is not matched with our calculation."},
-	CodeIncompleteSignature:             {Status: http.StatusBadRequest, Message: "The request signature does not conform to Aliyun standards."},
-	CodeInvalidAccessKeyIDNotFound:      {Status: http.StatusNotFound, Message: "Specified access key is not found."},
-	CodeInvalidSecurityTokenMalformed:   {Status: http.StatusBadRequest, Message: "Specified SecurityToken is malformed."},
-	CodeInvalidTimeStampExpired:         {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is expired."},
-	CodeInvalidTimeStampFormat:          {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is not well formatted."},
-	CodeSignatureNonceUsed:              {Status: http.StatusBadRequest, Message: "Specified signature nonce was used already."},
-	CodeServiceUnavailable:              {Status: http.StatusServiceUnavailable, Message: "The request has failed due to a temporary failure of the server."},
-	CodeInternalError:                   {Status: http.StatusInternalServerError, Message: "The request processing has failed due to some unknown error, exception or failure."},
-	CodeInvalidActionNotFound:           {Status: http.StatusNotFound, Message: "Specified api is not found, please check your url and method."},
-}
-
-// DefaultHTTPStatus is the HTTP status the simulator answers with code; 500 for a code it does not know.
-func DefaultHTTPStatus(code string) int { return codes.Status(code) }
-
-// translate is the code and message IMS answers a neutral error with.
-func translate(e *simcore.Error) *APIError {
-	switch e.Kind {
-	case simcore.UserNotFound:
-		return codes.New(CodeEntityNotExistUser, "")
-	case simcore.ProfileNotFound:
-		return codes.New(CodeEntityNotExistLoginProfile, "")
-	case simcore.ProfileExists:
-		return codes.New(CodeEntityAlreadyExistsLoginProfile, "")
-	case simcore.PasswordWeak:
-		return codes.Errorf(CodePasswordTooWeak, "The password does not comply with the password policy: %s.", e.Reason)
-	case simcore.PasswordReused:
-		return codes.Errorf(CodePasswordReused, "The password is among the last %d passwords of the user and cannot be reused.", e.Count)
-	case simcore.Throttled:
-		return codes.New(CodeThrottlingUser, "")
-	case simcore.Unavailable:
-		return codes.New(CodeServiceUnavailable, "")
-	}
-	return codes.New(CodeInternalError, "")
+	// The codes that answer the neutral errors, in the order of simcore.Kinds.
+	CodeEntityNotExistUser:              {Status: http.StatusNotFound, Message: "The user does not exist.", Kind: simcore.UserNotFound},
+	CodeEntityNotExistLoginProfile:      {Status: http.StatusNotFound, Message: "The login profile of the user does not exist.", Kind: simcore.ProfileNotFound},
+	CodeEntityAlreadyExistsLoginProfile: {Status: http.StatusConflict, Message: "The login profile of the user already exists.", Kind: simcore.ProfileExists},
+	CodePasswordTooWeak: {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy.", Kind: simcore.PasswordWeak,
+		KindMessage: "The password does not comply with the password policy: {reason}."},
+	CodePasswordReused: {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused.", Kind: simcore.PasswordReused,
+		KindMessage: "The password is among the last {count} passwords of the user and cannot be reused."},
+	CodeThrottlingUser:     {Status: http.StatusBadRequest, Message: "Request was denied due to user flow control.", Kind: simcore.Throttled},
+	CodeServiceUnavailable: {Status: http.StatusServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", Kind: simcore.Unavailable},
+	// The codes only the RPC protocol, its signature check and the faults answer.
+	CodeMissingParameter:              {Status: http.StatusBadRequest, Message: "A mandatory parameter is not supplied."},
+	CodeInvalidParameter:              {Status: http.StatusBadRequest, Message: "A parameter is invalid."},
+	CodeInvalidVersion:                {Status: http.StatusBadRequest, Message: "Specified parameter Version is not valid."},
+	CodeSignatureDoesNotMatch:         {Status: http.StatusBadRequest, Message: "Specified signature is not matched with our calculation."},
+	CodeIncompleteSignature:           {Status: http.StatusBadRequest, Message: "The request signature does not conform to Aliyun standards."},
+	CodeInvalidAccessKeyIDNotFound:    {Status: http.StatusNotFound, Message: "Specified access key is not found."},
+	CodeInvalidSecurityTokenMalformed: {Status: http.StatusBadRequest, Message: "Specified SecurityToken is malformed."},
+	CodeInvalidTimeStampExpired:       {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is expired."},
+	CodeInvalidTimeStampFormat:        {Status: http.StatusBadRequest, Message: "Specified time stamp or date value is not well formatted."},
+	CodeSignatureNonceUsed:            {Status: http.StatusBadRequest, Message: "Specified signature nonce was used already."},
+	CodeInternalError:                 {Status: http.StatusInternalServerError, Message: "The request processing has failed due to some unknown error, exception or failure."},
+	CodeInvalidActionNotFound:         {Status: http.StatusNotFound, Message: "Specified api is not found, please check your url and method."},
 }
 
 func missingParameter(name string) *APIError {

@@ -39,20 +39,12 @@ type PasswordPolicy struct {
 	MaximumLength int
 }
 
-const (
-	defaultMinimumLength = 8
-	defaultMaximumLength = 32
-	// minUserNameLength: the "must not contain the user name" rule applies only to a user name part (before @) of
-	// at least this many characters, so that a one-letter test user does not forbid a letter.
-	minUserNameLength = 3
-)
+// minUserNameLength: the "must not contain the user name" rule applies only to a user name part (before @) of at
+// least this many characters, so that a one-letter test user does not forbid a letter.
+const minUserNameLength = 3
 
-// Check implements simcore.PasswordPolicy.
+// Check implements simcore.PasswordPolicy: what the policy refuses beside the length.
 func (p PasswordPolicy) Check(upn, password string) string {
-	if reason := simcore.CheckLength(password, simcore.Setting(p.MinimumLength, defaultMinimumLength),
-		simcore.Setting(p.MaximumLength, defaultMaximumLength)); reason != "" {
-		return reason
-	}
 	name, _, _ := strings.Cut(upn, "@")
 	if len(name) >= minUserNameLength && strings.Contains(strings.ToLower(password), strings.ToLower(name)) {
 		return "the password must not contain the user name"
@@ -69,6 +61,11 @@ func (p PasswordPolicy) Check(upn, password string) string {
 		return "the password must contain a symbol"
 	}
 	return ""
+}
+
+// Length implements simcore.LengthPolicy: the core checks it before Check.
+func (p PasswordPolicy) Length() simcore.Length {
+	return simcore.Length{Minimum: p.MinimumLength, Maximum: p.MaximumLength}
 }
 
 // ReuseWindow implements simcore.PasswordPolicy.

@@ -19,6 +19,8 @@ package alibaba
 import (
 	"strings"
 	"testing"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
 func TestPasswordPolicyCheck(t *testing.T) {
@@ -49,7 +51,7 @@ func TestPasswordPolicyCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reason := tt.policy.Check(tt.upn, tt.password)
+			reason := simcore.CheckPassword(tt.policy, tt.upn, tt.password)
 			if (reason == "") != tt.ok {
 				t.Fatalf("check(%q) = %q, want ok=%v", tt.password, reason, tt.ok)
 			}

@@ -272,11 +272,11 @@ func (s *Server) authenticate(method string, p map[string]string) *APIError {
 		return codes.Errorf(CodeIncompleteSignature, "The request signature does not conform to Aliyun standards: SignatureType %q is not supported.", p[ParamSignatureType])
 	}
 	keyID := p[ParamAccessKeyID]
-	secret, ok := s.accessKeys[keyID]
+	secret, ok := s.creds.Secret(keyID)
 	if !ok {
 		return codes.New(CodeInvalidAccessKeyIDNotFound, "")
 	}
-	if want, sts := s.tokens[keyID]; sts {
+	if want, sts := s.creds.Token(keyID); sts {
 		if subtle.ConstantTimeCompare([]byte(p[ParamSecurityToken]), []byte(want)) != 1 {
 			return codes.New(CodeInvalidSecurityTokenMalformed, "")
 		}
@@ -293,9 +293,9 @@ func (s *Server) authenticate(method string, p map[string]string) *APIError {
 	if err != nil {
 		return codes.New(CodeInvalidTimeStampFormat, "")
 	}
-	if wall := s.wall(); s.tolerance > 0 && wall.Sub(ts).Abs() > s.tolerance {
+	if skew, wall, tooFar := s.creds.Skew(ts); tooFar {
 		return codes.Errorf(CodeInvalidTimeStampExpired, "Specified time stamp or date value is expired. The request's Timestamp %s is %s away from the server's wall clock (%s); at most %s is accepted.",
-			p[ParamTimestamp], wall.Sub(ts).Abs().Round(time.Second), wall.UTC().Format(timestampLayout), s.tolerance)
+			p[ParamTimestamp], skew.Round(time.Second), wall.UTC().Format(timestampLayout), s.creds.Tolerance())
 	}
 	if !s.useNonce(keyID, p[ParamSignatureNonce], s.now()) {
 		return codes.New(CodeSignatureNonceUsed, "")

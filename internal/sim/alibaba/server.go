@@ -18,7 +18,6 @@ package alibaba
 
 import (
 	"log/slog"
-	"maps"
 	"sync"
 	"time"
 
@@ -28,14 +27,14 @@ import (
 // Defaults of Options.
 const (
 	// DefaultAccessKeyID and DefaultAccessKeySecret are the one key pair accepted when Options.AccessKeys is empty.
-	DefaultAccessKeyID     = "sim-access-key-id"
-	DefaultAccessKeySecret = "sim-access-key-secret"
+	DefaultAccessKeyID     = simcore.DefaultAccessKeyID
+	DefaultAccessKeySecret = simcore.DefaultAccessKeySecret
 	// DefaultReadsPerSecond and DefaultWritesPerSecond are the per-account quotas: GetLoginProfile is a read,
 	// Create/Update/DeleteLoginProfile are writes.
 	DefaultReadsPerSecond  = 100
 	DefaultWritesPerSecond = 20
 	// DefaultTimestampTolerance is how far a request's Timestamp may be from the server's clock.
-	DefaultTimestampTolerance = 15 * time.Minute
+	DefaultTimestampTolerance = simcore.DefaultTimestampTolerance
 	// nonceWindow is how long a SignatureNonce is remembered.
 	nonceWindow = 15 * time.Minute
 )
@@ -116,11 +115,8 @@ type nonceEntry struct {
 // (users, profiles, calls, faults, latency, quotas, lifecycle) it has. It is safe for concurrent use.
 type Server struct {
 	*simcore.Core
-	now        func() time.Time
-	wall       func() time.Time // the Timestamp check's clock; tests replace it
-	accessKeys map[string]string
-	tokens     map[string]string
-	tolerance  time.Duration
+	now   func() time.Time
+	creds *simcore.Credentials
 
 	mu         sync.Mutex // guards the nonces
 	nonces     map[string]time.Time
@@ -130,32 +126,17 @@ type Server struct {
 // NewServer returns a server with no users. Serve it with Start or Listen, or mount it as an http.Handler.
 func NewServer(opts Options) *Server {
 	s := &Server{
-		now:        opts.Now,
-		wall:       time.Now,
-		accessKeys: maps.Clone(opts.AccessKeys),
-		tokens:     maps.Clone(opts.SecurityTokens),
-		tolerance:  opts.TimestampTolerance,
-		nonces:     map[string]time.Time{},
+		now:    opts.Now,
+		creds:  simcore.NewCredentials(opts.AccessKeys, opts.SecurityTokens, opts.TimestampTolerance),
+		nonces: map[string]time.Time{},
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if len(s.accessKeys) == 0 {
-		s.accessKeys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
-	}
-	if s.tokens == nil {
-		s.tokens = map[string]string{}
-	}
-	if s.tolerance == 0 {
-		s.tolerance = DefaultTimestampTolerance
-	}
-	s.Core = simcore.New(simcore.Options{
-		Cloud: "alibaba", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
-		Codes: codes, Translate: translate, Protocol: rpc{s},
-		Now: opts.Now, ReadsPerSecond: opts.ReadsPerSecond, WritesPerSecond: opts.WritesPerSecond,
-		DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
-		PasswordPolicy: opts.PasswordPolicy, Logger: opts.Logger,
-	})
+	core := imsCore
+	core.Protocol, core.Now, core.Logger = rpc{s}, opts.Now, opts.Logger
+	core.ReadsPerSecond, core.WritesPerSecond, core.PasswordPolicy = opts.ReadsPerSecond, opts.WritesPerSecond, opts.PasswordPolicy
+	s.Core = simcore.New(core)
 	return s
 }
 
@@ -184,4 +165,11 @@ func (s *Server) useNonce(accessKeyID, nonce string, now time.Time) bool {
 	s.nonces[key] = now
 	s.nonceQueue = append(s.nonceQueue, nonceEntry{key: key, at: now})
 	return true
+}
+
+// imsCore is IMS as the core knows it; NewServer adds the protocol and the account's settings.
+var imsCore = simcore.Options{
+	Cloud: "alibaba", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
+	Codes: codes, Translate: codes.Translator(),
+	DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
 }

@@ -395,7 +395,7 @@ func TestTimestampChecked(t *testing.T) {
 	wall := newFakeClock()
 	wall.Advance(16 * time.Minute) // the SDK stamps the real wall clock, 16 minutes behind the server's
 	s := NewServer(Options{})
-	s.wall = wall.Now
+	s.creds.Wall = wall.Now
 	_, host := serve(t, s)
 	_, err := defaultSDK(t, host).get(alice)
 	wantServerError(t, err, CodeInvalidTimeStampExpired, 400)
@@ -406,7 +406,7 @@ func TestTimestampChecked(t *testing.T) {
 
 	wall.Advance(time.Hour)
 	s = NewServer(Options{TimestampTolerance: -1})
-	s.wall = wall.Now
+	s.creds.Wall = wall.Now
 	_, host = serve(t, s)
 	_, err = defaultSDK(t, host).get(alice)
 	wantServerError(t, err, CodeEntityNotExistUser, 404)

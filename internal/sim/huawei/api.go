@@ -134,12 +134,12 @@ func (s *Server) authenticate(r *http.Request, body []byte) *APIError {
 	if sdkDate == "" || !slices.Contains(a.signedHeaders, "x-sdk-date") {
 		return authFailed("the X-Sdk-Date header is missing or not signed")
 	}
-	secret, ok := s.accessKeys[a.accessKeyID]
+	secret, ok := s.creds.Secret(a.accessKeyID)
 	if !ok {
 		return authFailed("Get secretKey failed,ak:%s,err:ak not exist", a.accessKeyID)
 	}
 	token := r.Header.Get(HeaderSecurityToken)
-	if want, sts := s.tokens[a.accessKeyID]; sts {
+	if want, sts := s.creds.Token(a.accessKeyID); sts {
 		if token == "" || !slices.Contains(a.signedHeaders, "x-security-token") {
 			return authFailed("the access key is temporary: a signed X-Security-Token is required")
 		}
@@ -161,9 +161,9 @@ func (s *Server) authenticate(r *http.Request, body []byte) *APIError {
 	if err != nil {
 		return authFailed("the X-Sdk-Date %q is not formatted as %s", sdkDate, DateLayout)
 	}
-	if wall := s.wall(); s.tolerance > 0 && wall.Sub(ts).Abs() > s.tolerance {
+	if skew, wall, tooFar := s.creds.Skew(ts); tooFar {
 		return authFailed("the X-Sdk-Date %s is %s away from the server's clock (%s); at most %s is accepted",
-			sdkDate, wall.Sub(ts).Abs().Round(time.Second), wall.UTC().Format(DateLayout), s.tolerance)
+			sdkDate, skew.Round(time.Second), wall.UTC().Format(DateLayout), s.creds.Tolerance())
 	}
 	switch domain := r.Header.Get(HeaderDomainID); domain {
 	case s.domainID:

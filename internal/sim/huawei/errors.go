@@ -22,7 +22,7 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// Error codes the simulator answers, each with the HTTP status of DefaultHTTPStatus.
+// Error codes the simulator answers, each with the HTTP status the codes table gives it.
 //
 // Confirmed against Huawei Cloud's public documentation: APIGW.0301 (401, the API gateway's "Incorrect IAM
 // authentication information", answered for an unknown access key, a bad signature and the other authentication
@@ -70,44 +70,29 @@ const (
 	CodeServiceUnavailable = "IAM.0503"
 )
 
-// codes is the table of the codes the simulator answers.
+// codes is the table of the codes the simulator answers, and of the neutral errors they answer; the messages of
+// those name the user, as IAM's do.
 var codes = simcore.CodeTable{
-	CodeUserNotFound:         {Status: http.StatusNotFound, Message: "Could not find user."},
-	CodeLoginProfileNotFound: {Status: http.StatusNotFound, Message: "Could not find the login profile of the user."},
-	CodeLoginProfileExists:   {Status: http.StatusConflict, Message: "The login profile of the user already exists."},
+	// The codes that answer the neutral errors, in the order of simcore.Kinds.
+	CodeUserNotFound: {Status: http.StatusNotFound, Message: "Could not find user.", Kind: simcore.UserNotFound,
+		KindMessage: "Could not find user: {user}."},
+	CodeLoginProfileNotFound: {Status: http.StatusNotFound, Message: "Could not find the login profile of the user.", Kind: simcore.ProfileNotFound,
+		KindMessage: "Could not find the login profile of user: {user}."},
+	CodeLoginProfileExists: {Status: http.StatusConflict, Message: "The login profile of the user already exists.", Kind: simcore.ProfileExists,
+		KindMessage: "The login profile of user {user} already exists."},
+	CodePasswordTooWeak: {Status: http.StatusBadRequest, Message: "The password does not meet the password policy.", Kind: simcore.PasswordWeak,
+		KindMessage: "The password does not meet the password policy: {reason}."},
+	CodePasswordReused: {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused.", Kind: simcore.PasswordReused,
+		KindMessage: "The password must not be one of the last {count} passwords of the user."},
+	CodeThrottled: {Status: http.StatusTooManyRequests, Message: "The throttling threshold has been reached.", Kind: simcore.Throttled,
+		KindMessage: "The throttling threshold has been reached: policy domain over ratelimit,limit:{count},time:1 second"},
+	CodeServiceUnavailable: {Status: http.StatusServiceUnavailable, Message: "The service is temporarily unavailable.", Kind: simcore.Unavailable},
+	// The codes only the API gateway, the REST protocol and the faults answer.
 	CodeInvalidRequestBody:   {Status: http.StatusBadRequest, Message: "Request body is invalid."},
-	CodePasswordTooWeak:      {Status: http.StatusBadRequest, Message: "The password does not meet the password policy."},
-	CodePasswordReused:       {Status: http.StatusBadRequest, Message: "The password was used recently and cannot be reused."},
 	CodeAccessDenied:         {Status: http.StatusForbidden, Message: "access denied"},
 	CodeAuthenticationFailed: {Status: http.StatusUnauthorized, Message: "Incorrect IAM authentication information"},
 	CodeAPINotFound:          {Status: http.StatusNotFound, Message: "The API does not exist or has not been published in the environment."},
-	CodeThrottled:            {Status: http.StatusTooManyRequests, Message: "The throttling threshold has been reached."},
 	CodeInternalError:        {Status: http.StatusInternalServerError, Message: "An unexpected error prevented the server from fulfilling your request."},
-	CodeServiceUnavailable:   {Status: http.StatusServiceUnavailable, Message: "The service is temporarily unavailable."},
-}
-
-// DefaultHTTPStatus is the HTTP status the simulator answers with code; 500 for a code it does not know.
-func DefaultHTTPStatus(code string) int { return codes.Status(code) }
-
-// translate is the code and message IAM answers a neutral error with; the messages name the user, as IAM's do.
-func translate(e *simcore.Error) *APIError {
-	switch e.Kind {
-	case simcore.UserNotFound:
-		return codes.Errorf(CodeUserNotFound, "Could not find user: %s.", e.User)
-	case simcore.ProfileNotFound:
-		return codes.Errorf(CodeLoginProfileNotFound, "Could not find the login profile of user: %s.", e.User)
-	case simcore.ProfileExists:
-		return codes.Errorf(CodeLoginProfileExists, "The login profile of user %s already exists.", e.User)
-	case simcore.PasswordWeak:
-		return codes.Errorf(CodePasswordTooWeak, "The password does not meet the password policy: %s.", e.Reason)
-	case simcore.PasswordReused:
-		return codes.Errorf(CodePasswordReused, "The password must not be one of the last %d passwords of the user.", e.Count)
-	case simcore.Throttled:
-		return codes.Errorf(CodeThrottled, "The throttling threshold has been reached: policy domain over ratelimit,limit:%d,time:1 second", e.Count)
-	case simcore.Unavailable:
-		return codes.New(CodeServiceUnavailable, "")
-	}
-	return codes.New(CodeInternalError, "")
 }
 
 // authFailed is the gateway's authentication error, with the reason after its usual prefix.

@@ -46,18 +46,11 @@ type PasswordPolicy struct {
 	PasswordValidityPeriod int
 }
 
-const (
-	defaultMinimumLength    = 8
-	defaultMaximumLength    = 32
-	defaultCharCombinations = 2
-)
+// defaultCharCombinations is how many character classes a password needs by default.
+const defaultCharCombinations = 2
 
-// Check implements simcore.PasswordPolicy; the user id plays no part.
+// Check implements simcore.PasswordPolicy: what the policy refuses beside the length; the user id plays no part.
 func (p PasswordPolicy) Check(_, password string) string {
-	if reason := simcore.CheckLength(password, simcore.Setting(p.MinimumPasswordLength, defaultMinimumLength),
-		simcore.Setting(p.MaximumPasswordLength, defaultMaximumLength)); reason != "" {
-		return reason
-	}
 	c := simcore.CharsOf(password)
 	if want := simcore.Setting(p.PasswordCharCombination, defaultCharCombinations); c.Classes() < want {
 		return fmt.Sprintf("the password must contain at least %d of: upper-case letters, lower-case letters, digits, symbols", want)
@@ -66,6 +59,11 @@ func (p PasswordPolicy) Check(_, password string) string {
 		return fmt.Sprintf("the password must not repeat a character more than %d times in a row", n)
 	}
 	return ""
+}
+
+// Length implements simcore.LengthPolicy: the core checks it before Check.
+func (p PasswordPolicy) Length() simcore.Length {
+	return simcore.Length{Minimum: p.MinimumPasswordLength, Maximum: p.MaximumPasswordLength}
 }
 
 // ReuseWindow implements simcore.PasswordPolicy.

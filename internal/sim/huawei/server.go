@@ -17,8 +17,8 @@ limitations under the License.
 package huawei
 
 import (
+	"cmp"
 	"log/slog"
-	"maps"
 	"time"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
@@ -27,8 +27,8 @@ import (
 // Defaults of Options.
 const (
 	// DefaultAccessKeyID and DefaultAccessKeySecret are the one key pair accepted when Options.AccessKeys is empty.
-	DefaultAccessKeyID     = "sim-access-key-id"
-	DefaultAccessKeySecret = "sim-access-key-secret"
+	DefaultAccessKeyID     = simcore.DefaultAccessKeyID
+	DefaultAccessKeySecret = simcore.DefaultAccessKeySecret
 	// DefaultDomainID is the account (domain) id when Options.DomainID is empty: requests must carry it in
 	// X-Domain-Id.
 	DefaultDomainID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -38,7 +38,7 @@ const (
 	DefaultReadsPerSecond  = 20
 	DefaultWritesPerSecond = 10
 	// DefaultTimestampTolerance is how far a request's X-Sdk-Date may be from the server's wall clock.
-	DefaultTimestampTolerance = 15 * time.Minute
+	DefaultTimestampTolerance = simcore.DefaultTimestampTolerance
 )
 
 // Actions the simulator implements, named after the SDK's methods.
@@ -116,43 +116,23 @@ type Options struct {
 // (users, profiles, calls, faults, latency, quotas, lifecycle) it has. It is safe for concurrent use.
 type Server struct {
 	*simcore.Core
-	wall       func() time.Time // the X-Sdk-Date check's clock; tests replace it
-	accessKeys map[string]string
-	tokens     map[string]string
-	domainID   string
-	tolerance  time.Duration
-	emptyShow  bool
+	creds     *simcore.Credentials
+	domainID  string
+	emptyShow bool
 }
 
 // NewServer returns a server with no users. Serve it with Start or Listen, or mount it as an http.Handler.
 func NewServer(opts Options) *Server {
 	s := &Server{
-		wall:       time.Now,
-		accessKeys: maps.Clone(opts.AccessKeys),
-		tokens:     maps.Clone(opts.SecurityTokens),
-		domainID:   opts.DomainID,
-		tolerance:  opts.TimestampTolerance,
-		emptyShow:  opts.EmptyShowForMissingProfile,
+		creds:     simcore.NewCredentials(opts.AccessKeys, opts.SecurityTokens, opts.TimestampTolerance),
+		domainID:  cmp.Or(opts.DomainID, DefaultDomainID),
+		emptyShow: opts.EmptyShowForMissingProfile,
 	}
-	if len(s.accessKeys) == 0 {
-		s.accessKeys = map[string]string{DefaultAccessKeyID: DefaultAccessKeySecret}
-	}
-	if s.tokens == nil {
-		s.tokens = map[string]string{}
-	}
-	if s.domainID == "" {
-		s.domainID = DefaultDomainID
-	}
-	if s.tolerance == 0 {
-		s.tolerance = DefaultTimestampTolerance
-	}
-	s.Core = simcore.New(simcore.Options{
-		Cloud: "huawei", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
-		Codes: codes, Translate: translate, Protocol: rest{s},
-		Now: opts.Now, ReadsPerSecond: opts.ReadsPerSecond, WritesPerSecond: opts.WritesPerSecond,
-		DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
-		PasswordPolicy: opts.PasswordPolicy, Logger: opts.Logger,
-	})
+	core := iamCore
+	core.Protocol, core.AccountID, core.Now = rest{s}, s.domainID, opts.Now
+	core.ReadsPerSecond, core.WritesPerSecond = opts.ReadsPerSecond, opts.WritesPerSecond
+	core.PasswordPolicy, core.Logger = opts.PasswordPolicy, opts.Logger
+	s.Core = simcore.New(core)
 	return s
 }
 
@@ -167,4 +147,11 @@ func (s *Server) SetPasswordPolicy(p PasswordPolicy) { s.Core.SetPasswordPolicy(
 // (CodeUserNotFound, CodeLoginProfileNotFound, CodePasswordTooWeak, CodePasswordReused).
 func (s *Server) UserResetsPassword(id, newPassword string) error {
 	return s.CloudError(s.Core.UserResetsPassword(id, newPassword))
+}
+
+// iamCore is IAM v5 as the core knows it; NewServer adds the protocol, the account and its settings.
+var iamCore = simcore.Options{
+	Cloud: "huawei", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
+	Codes: codes, Translate: codes.Translator(),
+	DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
 }

@@ -686,7 +686,7 @@ func TestTimestampChecked(t *testing.T) {
 	wall := newFakeClock()
 	wall.Advance(16 * time.Minute) // the SDK stamps the real wall clock, 16 minutes behind the server's
 	s := NewServer(Options{})
-	s.wall = wall.Now
+	s.creds.Wall = wall.Now
 	_, base := serve(t, s)
 	_, err := defaultSDK(t, base).show(alice)
 	se := requireServiceError(t, err, 401, CodeAuthenticationFailed)
@@ -700,7 +700,7 @@ func TestTimestampChecked(t *testing.T) {
 
 	wall.Advance(time.Hour)
 	s = NewServer(Options{TimestampTolerance: -1})
-	s.wall = wall.Now
+	s.creds.Wall = wall.Now
 	_, base = serve(t, s)
 	_, err = defaultSDK(t, base).show(alice)
 	wantServiceError(t, err, 404, CodeUserNotFound)

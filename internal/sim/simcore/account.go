@@ -158,7 +158,7 @@ func (a account) Delete(key string) error {
 }
 
 func (a account) checkPassword(u *user, key, password string) error {
-	if reason := a.policy.Check(key, password); reason != "" {
+	if reason := CheckPassword(a.policy, key, password); reason != "" {
 		return &Error{Kind: PasswordWeak, User: key, Reason: reason}
 	}
 	if n := ReuseSetting(a.policy.ReuseWindow()); n > 0 && u.usedRecently(key, password, n) {

@@ -46,7 +46,9 @@ const (
 
 // AdminCloud is GET /_sim/cloud: what a neutral client needs to know about the cloud.
 type AdminCloud struct {
-	Cloud        string       `json:"cloud"`
+	Cloud string `json:"cloud"`
+	// AccountID is the account's id, for a cloud whose requests name it (Options.AccountID).
+	AccountID    string       `json:"accountId,omitempty"`
 	Capabilities Capabilities `json:"capabilities"`
 	// Actions are the cloud's names of the operations.
 	Actions map[Op]string `json:"actions"`
@@ -132,7 +134,7 @@ type AdminError struct {
 func (c *Core) adminMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_sim/cloud", func(w http.ResponseWriter, _ *http.Request) {
-		info := AdminCloud{Cloud: c.opts.Cloud, Capabilities: c.opts.Capabilities, Actions: c.opts.Actions, Codes: map[Kind]AdminCode{}}
+		info := AdminCloud{Cloud: c.opts.Cloud, AccountID: c.opts.AccountID, Capabilities: c.opts.Capabilities, Actions: c.opts.Actions, Codes: map[Kind]AdminCode{}}
 		for _, k := range Kinds {
 			e := c.opts.Translate(&Error{Kind: k})
 			info.Codes[k] = AdminCode{Code: e.Code, HTTPStatus: e.HTTPStatus}

@@ -55,6 +55,10 @@ type Capabilities struct {
 type Options struct {
 	// Cloud names the cloud ("alibaba"); errors and log lines say "<cloud> simulator".
 	Cloud string
+	// AccountID is the account's id, for a cloud whose requests name the account (Huawei Cloud's
+	// domain id); "" for the others. The admin API shows it: a client configuring the cloud's SDK
+	// needs it.
+	AccountID string
 	// Capabilities are the fields of the cloud's login profile.
 	Capabilities Capabilities
 	// Actions are the cloud's own names of the operations, as the call log records them.
@@ -65,7 +69,8 @@ type Options struct {
 	ParamNames map[string]string
 	// Codes is the cloud's error table: the status and message of a code a fault names.
 	Codes CodeTable
-	// Translate is the code a neutral error is answered with.
+	// Translate is the code a neutral error is answered with; CodeTable.Translator builds it from
+	// a table of replies.
 	Translate func(*Error) *APIError
 	// Protocol is the cloud's wire format, served on every path but /_sim/; nil serves the admin
 	// API only.

@@ -18,8 +18,8 @@ limitations under the License.
 Package simcore is what every simulated cloud account has, whatever its wire protocol: the users and their login
 profiles, the password history and reuse prevention, the call log, fault injection, latency, the per-account read
 and write quotas, the HTTP lifecycle and the admin API. A cloud's simulator (internal/sim/alibaba,
-internal/sim/huawei) brings only its wire format and signature check (a Protocol), its error-code table (Codes,
-Translate), its password policy (a PasswordPolicy) and its Capabilities (the fields its login profile has).
+internal/sim/huawei) brings only its wire format and signature check (a Protocol, with Credentials), its error-code table and
+its replies to the neutral errors (Codes, Translate: data, through CodeTable.Translator), its password policy (a PasswordPolicy) and its Capabilities (the fields its login profile has).
 
 # Go API
 
@@ -34,7 +34,7 @@ answers Throttled). The call is recorded in the log under the same lock as the a
 the order in which the account changed. Over HTTP, the core runs Do for each request the Protocol decoded and lets
 the Protocol answer; a caller in the same process, such as a provider without wire, calls Do itself:
 
-	core := simcore.New(simcore.Options{Cloud: "memory", Codes: table, Translate: translate, ...})
+	core := simcore.New(simcore.Options{Cloud: "memory", Codes: table, Translate: table.Translator(replies), ...})
 	var got simcore.Profile
 	_, err := core.Do(simcore.Request{Op: simcore.OpGet, Action: "Get", User: user},
 		func(a simcore.Account) (simcore.Answer, error) {
@@ -50,7 +50,7 @@ Unsigned, on the same server as the cloud's API, JSON in and out, the same route
 end-to-end tests and demos that run cmd/cloudsim. {user} is the cloud's user key (a user principal name, a user
 id).
 
-	GET    /_sim/cloud                        {"cloud", "capabilities": {"status", "mfaBindRequired", "updateDate",
+	GET    /_sim/cloud                        {"cloud", "accountId" (if any), "capabilities": {"status", "mfaBindRequired", "updateDate",
 	                                          "lastLoginTime"}, "actions": {"Get": "<the cloud's action>", ...},
 	                                          "codes": {"userNotFound": {"code", "httpStatus"}, ...}}
 	GET    /_sim/calls                        the calls, in order: [{"op", "action", "user", "params",

@@ -19,10 +19,13 @@ package simcore
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // Kind is a neutral class of error: what the account's rules refuse, named the same for every
-// cloud. Each cloud answers it with a code of its own (Options.Translate).
+// cloud. Each cloud answers it with a code of its own (Options.Translate, usually built from
+// data by CodeTable.Translator).
 type Kind string
 
 // The kinds the core returns, and Unavailable, which only a fault answers (see Core.Code).
@@ -71,10 +74,17 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("%s (HTTP %d): %s", e.Code, e.HTTPStatus, e.Message)
 }
 
-// CodeInfo is what a cloud answers with an error code: the HTTP status and the usual message.
+// CodeInfo is what a cloud answers with an error code: the HTTP status and the usual message, and
+// for a code that answers a neutral error, its Kind and the message then answered.
 type CodeInfo struct {
 	Status  int
 	Message string
+	// Kind is the neutral error the code answers (see Translator); "" for a code only the cloud's
+	// protocol or a fault answers.
+	Kind Kind
+	// KindMessage is the message answered for an error of Kind, a template in which {user},
+	// {reason} and {count} stand for the error's User, Reason and Count; "" answers Message.
+	KindMessage string
 }
 
 // CodeTable is a cloud's error codes.
@@ -92,7 +102,7 @@ func (t CodeTable) Status(code string) int {
 func (t CodeTable) New(code, message string) *APIError {
 	info, ok := t[code]
 	if !ok {
-		info = CodeInfo{http.StatusInternalServerError, "The request processing has failed."}
+		info = CodeInfo{Status: http.StatusInternalServerError, Message: "The request processing has failed."}
 	}
 	if message == "" {
 		message = info.Message
@@ -103,4 +113,31 @@ func (t CodeTable) New(code, message string) *APIError {
 // Errorf builds the error of code with a formatted message.
 func (t CodeTable) Errorf(code, format string, args ...any) *APIError {
 	return t.New(code, fmt.Sprintf(format, args...))
+}
+
+// Translator returns the Options.Translate that answers a neutral error of each kind with the
+// code of the table whose CodeInfo.Kind it is, worded by its KindMessage. Every one of Kinds must
+// have exactly one code: otherwise it panics, at construction, as the programming error it is.
+func (t CodeTable) Translator() func(*Error) *APIError {
+	byKind := map[Kind]string{}
+	for code, info := range t {
+		if info.Kind == "" {
+			continue
+		}
+		if other, dup := byKind[info.Kind]; dup {
+			panic("simcore: the codes " + other + " and " + code + " both answer the error kind " + string(info.Kind))
+		}
+		byKind[info.Kind] = code
+	}
+	for _, k := range Kinds {
+		if _, ok := byKind[k]; !ok {
+			panic("simcore: no code answers the error kind " + string(k))
+		}
+	}
+	return func(e *Error) *APIError {
+		code := byKind[e.Kind]
+		return t.New(code, strings.NewReplacer(
+			"{user}", e.User, "{reason}", e.Reason, "{count}", strconv.Itoa(e.Count),
+		).Replace(t[code].KindMessage))
+	}
 }

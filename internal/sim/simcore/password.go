@@ -55,6 +55,39 @@ func Setting(v, def int) int {
 // ReuseSetting bounds a reuse prevention setting to 0..MaxPasswordHistory.
 func ReuseSetting(n int) int { return min(max(n, 0), MaxPasswordHistory) }
 
+// The length rule of the simulated clouds' default password policies: 8 to 32 characters.
+const (
+	DefaultMinimumLength = 8
+	DefaultMaximumLength = 32
+)
+
+// LengthPolicy is a PasswordPolicy whose length rule is the clouds' usual one: the core checks
+// the Length before the policy's Check, which then says only what else the cloud refuses.
+type LengthPolicy interface {
+	PasswordPolicy
+	Length() Length
+}
+
+// CheckPassword returns why policy refuses password for user, or "" when it complies: the length
+// of a LengthPolicy first, then the policy's Check. The reason never contains the password.
+func CheckPassword(policy PasswordPolicy, user, password string) string {
+	if l, ok := policy.(LengthPolicy); ok {
+		if reason := l.Length().Check(password); reason != "" {
+			return reason
+		}
+	}
+	return policy.Check(user, password)
+}
+
+// Length is a password policy's length rule as the clouds configure it: a Minimum of 0 means
+// DefaultMinimumLength, a Maximum of 0 DefaultMaximumLength; a negative one means no bound.
+type Length struct{ Minimum, Maximum int }
+
+// Check returns why password breaks the rule, or "" when it complies.
+func (l Length) Check(password string) string {
+	return CheckLength(password, Setting(l.Minimum, DefaultMinimumLength), Setting(l.Maximum, DefaultMaximumLength))
+}
+
 // CheckLength returns why password is not between minLen and maxLen characters (0: no bound), or
 // "" when it is. Characters are counted, not bytes.
 func CheckLength(password string, minLen, maxLen int) string {
