@@ -23,7 +23,8 @@ limitations under the License.
 // Once listening, it prints a line to stdout, "cloudsim: <cloud> simulator listening on http://HOST:PORT" (for
 // example "cloudsim: alibaba IMS simulator listening on ..."), then, for some clouds, lines describing the account
 // (huawei: the domain id and the users' ids), and serves until SIGINT or SIGTERM. The simulator's admin API is
-// under /_sim/, the same for every cloud (see internal/sim/simcore).
+// under /_sim/, the same for every cloud (see internal/sim/simcore). The clouds are the simulators registered
+// with internal/sim/simclouds: a new one needs no change here.
 package main
 
 import (
@@ -35,14 +36,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds/all" // registers every simulator
 )
 
 // config is the flags' values; every cloud reads the ones that apply to it.
@@ -52,7 +51,7 @@ type config struct {
 	users           []string // nil: the cloud's default users
 	accessKeyID     string
 	accessKeySecret string
-	domainID        string
+	domainID        string // the account's id, for a cloud that has one
 	readsPerSecond  int
 	writesPerSecond int
 	latency         time.Duration
@@ -61,101 +60,49 @@ type config struct {
 	logCalls        bool
 }
 
-// cloud is a simulator this binary can run.
-type cloud struct {
-	// description names the API in the "listening" line: "<description> simulator listening on <url>".
-	description  string
-	defaultUsers []string
-	// defaultAccessKeyID and defaultAccessKeySecret are the credentials accepted when the flags leave them empty.
-	defaultAccessKeyID, defaultAccessKeySecret string
-	// defaultDomainID is the account id when --domain-id is empty; "" for a cloud without one (--domain-id is then
-	// refused).
-	defaultDomainID string
-	// new returns the cloud's simulator, configured from the flags but for the users and the latency, which
-	// run sets on the core alike for every cloud.
-	new func(cfg config, log *slog.Logger) *simcore.Core
-	// describe, when set, returns lines printed after the "listening" line, each prefixed with "cloudsim: ".
-	describe func(cfg config) []string
-}
-
-// clouds are the simulators available with --cloud. A new cloud adds an entry here (and, when it needs them, flags
-// of its own, prefixed with its name; --domain-id, the account id, is shared by the clouds that have one).
-var clouds = map[string]cloud{
-	"alibaba": {
-		description:            "alibaba IMS",
-		defaultUsers:           []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com"},
-		defaultAccessKeyID:     alibaba.DefaultAccessKeyID,
-		defaultAccessKeySecret: alibaba.DefaultAccessKeySecret,
-		new:                    newAlibaba,
-	},
-	"huawei": {
-		description:            "huawei IAM v5",
-		defaultUsers:           huaweiDefaultUsers,
-		defaultAccessKeyID:     huawei.DefaultAccessKeyID,
-		defaultAccessKeySecret: huawei.DefaultAccessKeySecret,
-		defaultDomainID:        huawei.DefaultDomainID,
-		new:                    newHuawei,
-		describe:               describeHuawei,
-	},
-}
-
-// huaweiDefaultUsers are the Huawei sample users' ids (IAM user ids are 32 hex digits): alice, bob, carol and
-// erin (the user of config/samples/iam_v1alpha1_loginprofile_huawei.yaml), as huaweiUserNames says.
-var huaweiDefaultUsers = []string{
-	"a11ce000000000000000000000000000",
-	"b0b00000000000000000000000000000",
-	"ca401000000000000000000000000000",
-	"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1",
-}
-
-var huaweiUserNames = map[string]string{
-	"a11ce000000000000000000000000000": "alice",
-	"b0b00000000000000000000000000000": "bob",
-	"ca401000000000000000000000000000": "carol",
-	"e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1": "erin",
-}
-
-func newHuawei(cfg config, log *slog.Logger) *simcore.Core {
-	return huawei.NewServer(huawei.Options{
-		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
-		DomainID:        cfg.domainID,
-		ReadsPerSecond:  cfg.readsPerSecond,
-		WritesPerSecond: cfg.writesPerSecond,
-		PasswordPolicy:  huawei.PasswordPolicy{MinimumPasswordLength: cfg.passwordMinLen, PasswordReusePrevention: cfg.passwordReuse},
-		Logger:          log,
-	}).Core
-}
-
-// describeHuawei names the domain id, which the SDK's credentials need (WithDomainId), and the users' ids.
-func describeHuawei(cfg config) []string {
-	lines := []string{"huawei domain id " + cfg.domainID}
-	for _, id := range cfg.users {
-		if name, ok := huaweiUserNames[id]; ok {
-			lines = append(lines, "huawei user "+id+" ("+name+")")
-		} else {
-			lines = append(lines, "huawei user "+id)
+// describe is the lines printed after the "listening" line: the account's id and the users' keys,
+// for a cloud whose requests need them and a person cannot guess them (Huawei Cloud's domain id and
+// user ids).
+func describe(c simclouds.Cloud, cfg config) []string {
+	var lines []string
+	if c.AccountIDName != "" {
+		lines = append(lines, c.Name+" "+c.AccountIDName+" "+cfg.domainID)
+	}
+	if !c.ListUsers {
+		return lines
+	}
+	names := map[string]string{}
+	for _, u := range c.DefaultUsers {
+		names[u.Key] = u.Name
+	}
+	for _, key := range cfg.users {
+		line := c.Name + " user " + key
+		if name := names[key]; name != "" {
+			line += " (" + name + ")"
 		}
+		lines = append(lines, line)
 	}
 	return lines
 }
 
-func newAlibaba(cfg config, log *slog.Logger) *simcore.Core {
-	return alibaba.NewServer(alibaba.Options{
-		AccessKeys:      map[string]string{cfg.accessKeyID: cfg.accessKeySecret},
-		ReadsPerSecond:  cfg.readsPerSecond,
-		WritesPerSecond: cfg.writesPerSecond,
-		PasswordPolicy:  alibaba.PasswordPolicy{MinimumLength: cfg.passwordMinLen, ReusePrevention: cfg.passwordReuse},
-		Logger:          log,
-	}).Core
+// perCloud describes a default of every cloud for a flag's help: "alibaba: X; huawei: Y", for the
+// clouds where of gives one.
+func perCloud(of func(simclouds.Cloud) string) string {
+	var parts []string
+	for _, c := range simclouds.All() {
+		if v := of(c); v != "" {
+			parts = append(parts, c.Name+": "+v)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
-func cloudNames() []string {
-	var names []string
-	for name := range clouds {
-		names = append(names, name)
+func userKeys(c simclouds.Cloud) []string {
+	var keys []string
+	for _, u := range c.DefaultUsers {
+		keys = append(keys, u.Key)
 	}
-	slices.Sort(names)
-	return names
+	return keys
 }
 
 // usersFlag is a comma-separated list that tells "not given" (nil) from "given empty".
@@ -180,21 +127,20 @@ func (f usersFlag) Set(v string) error {
 }
 
 // parseFlags parses the command line and fills in the chosen cloud's defaults.
-func parseFlags(args []string, stderr io.Writer) (config, cloud, error) {
+func parseFlags(args []string, stderr io.Writer) (config, simclouds.Cloud, error) {
 	var cfg config
 	fs := flag.NewFlagSet("cloudsim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.cloud, "cloud", "alibaba", "the cloud to simulate: "+strings.Join(cloudNames(), ", "))
+	fs.StringVar(&cfg.cloud, "cloud", "alibaba", "the cloud to simulate: "+strings.Join(simclouds.Names(), ", "))
 	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8787", "the address to listen on (host:port; port 0 picks a free one)")
 	fs.Var(usersFlag{&cfg.users}, "users", "comma-separated users to create, without login profile (default: the cloud's "+
-		"sample users; alibaba: "+strings.Join(clouds["alibaba"].defaultUsers, ",")+"; huawei (user ids): "+
-		strings.Join(huaweiDefaultUsers, ",")+"); empty for none")
+		"sample users; "+perCloud(func(c simclouds.Cloud) string { return strings.Join(userKeys(c), ",") })+"); empty for none")
 	fs.StringVar(&cfg.accessKeyID, "access-key-id", "", "the access key id accepted (default: the cloud simulator's, "+
-		"alibaba: "+alibaba.DefaultAccessKeyID+", huawei: "+huawei.DefaultAccessKeyID+")")
+		perCloud(func(c simclouds.Cloud) string { return c.DefaultAccessKeyID })+")")
 	fs.StringVar(&cfg.accessKeySecret, "access-key-secret", "", "the access key secret accepted (default: the cloud simulator's, "+
-		"alibaba: "+alibaba.DefaultAccessKeySecret+", huawei: "+huawei.DefaultAccessKeySecret+")")
-	fs.StringVar(&cfg.domainID, "domain-id", "", "the account's domain id, which requests must carry in X-Domain-Id "+
-		"(huawei only; default: "+huawei.DefaultDomainID+")")
+		perCloud(func(c simclouds.Cloud) string { return c.DefaultAccessKeySecret })+")")
+	fs.StringVar(&cfg.domainID, "domain-id", "", "the account's id (domain id), which requests must carry, for the clouds that have one "+
+		"(default: "+perCloud(func(c simclouds.Cloud) string { return c.DefaultAccountID })+")")
 	fs.IntVar(&cfg.readsPerSecond, "reads-per-second", 0, "the account's read quota (0: the cloud's default; negative: unlimited)")
 	fs.IntVar(&cfg.writesPerSecond, "writes-per-second", 0, "the account's write quota (0: the cloud's default; negative: unlimited)")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every API call")
@@ -202,32 +148,32 @@ func parseFlags(args []string, stderr io.Writer) (config, cloud, error) {
 	fs.IntVar(&cfg.passwordReuse, "password-reuse-prevention", 0, "refuse a user's last N passwords (0: off)")
 	fs.BoolVar(&cfg.logCalls, "log-calls", false, "log each API call's action and outcome (never a parameter) to stderr")
 	if err := fs.Parse(args); err != nil {
-		return config{}, cloud{}, err
+		return config{}, simclouds.Cloud{}, err
 	}
 	if fs.NArg() > 0 {
-		return config{}, cloud{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+		return config{}, simclouds.Cloud{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	c, ok := clouds[cfg.cloud]
+	c, ok := simclouds.Get(cfg.cloud)
 	if !ok {
-		return config{}, cloud{}, fmt.Errorf("unknown --cloud %q: want one of %s", cfg.cloud, strings.Join(cloudNames(), ", "))
+		return config{}, simclouds.Cloud{}, fmt.Errorf("unknown --cloud %q: want one of %s", cfg.cloud, strings.Join(simclouds.Names(), ", "))
 	}
 	if cfg.users == nil {
-		cfg.users = c.defaultUsers
+		cfg.users = userKeys(c)
 	}
 	if (cfg.accessKeyID == "") != (cfg.accessKeySecret == "") {
-		return config{}, cloud{}, errors.New("--access-key-id and --access-key-secret go together")
+		return config{}, simclouds.Cloud{}, errors.New("--access-key-id and --access-key-secret go together")
 	}
 	if cfg.accessKeyID == "" {
-		cfg.accessKeyID, cfg.accessKeySecret = c.defaultAccessKeyID, c.defaultAccessKeySecret
+		cfg.accessKeyID, cfg.accessKeySecret = c.DefaultAccessKeyID, c.DefaultAccessKeySecret
 	}
-	if cfg.domainID != "" && c.defaultDomainID == "" {
-		return config{}, cloud{}, fmt.Errorf("--domain-id does not apply to --cloud %s", cfg.cloud)
+	if cfg.domainID != "" && c.AccountIDName == "" {
+		return config{}, simclouds.Cloud{}, fmt.Errorf("--domain-id does not apply to --cloud %s", cfg.cloud)
 	}
 	if cfg.domainID == "" {
-		cfg.domainID = c.defaultDomainID
+		cfg.domainID = c.DefaultAccountID
 	}
 	if cfg.latency < 0 {
-		return config{}, cloud{}, errors.New("--latency must not be negative")
+		return config{}, simclouds.Cloud{}, errors.New("--latency must not be negative")
 	}
 	return cfg, c, nil
 }
@@ -242,7 +188,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.logCalls {
 		log = slog.New(slog.NewTextHandler(stderr, nil))
 	}
-	sim := c.new(cfg, log)
+	sim := c.New(simclouds.Options{
+		AccessKeys: map[string]string{cfg.accessKeyID: cfg.accessKeySecret}, AccountID: cfg.domainID,
+		ReadsPerSecond: cfg.readsPerSecond, WritesPerSecond: cfg.writesPerSecond,
+		PasswordMinLength: cfg.passwordMinLen, PasswordReusePrevention: cfg.passwordReuse, Logger: log,
+	})
 	for _, u := range cfg.users {
 		sim.AddUser(u)
 	}
@@ -251,10 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lines := []string{c.description + " simulator listening on " + url}
-	if c.describe != nil {
-		lines = append(lines, c.describe(cfg)...)
-	}
+	lines := append([]string{c.Name + " " + c.API + " simulator listening on " + url}, describe(c, cfg)...)
 	for _, line := range lines {
 		if _, err := fmt.Fprintf(stdout, "cloudsim: %s\n", line); err != nil {
 			_ = sim.Shutdown(context.Background())

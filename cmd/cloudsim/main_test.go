@@ -38,6 +38,7 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -45,7 +46,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.description != "alibaba IMS" || cfg.listen != "127.0.0.1:8787" || len(cfg.users) != 3 ||
+	if c.Name+" "+c.API != "alibaba IMS" || cfg.listen != "127.0.0.1:8787" || len(cfg.users) != 3 ||
 		cfg.accessKeyID != alibaba.DefaultAccessKeyID || cfg.accessKeySecret != alibaba.DefaultAccessKeySecret {
 		t.Errorf("defaults: %+v", cfg)
 	}
@@ -81,13 +82,13 @@ func TestParseFlagsHuawei(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.description != "huawei IAM v5" || !slices.Equal(cfg.users, huaweiDefaultUsers) || cfg.domainID != huawei.DefaultDomainID ||
+	if c.Name+" "+c.API != "huawei IAM v5" || !slices.Equal(cfg.users, userKeys(c)) || cfg.domainID != huawei.DefaultDomainID ||
 		cfg.accessKeyID != huawei.DefaultAccessKeyID || cfg.accessKeySecret != huawei.DefaultAccessKeySecret {
 		t.Errorf("defaults: %+v", cfg)
 	}
-	for _, id := range huaweiDefaultUsers {
-		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(id) || huaweiUserNames[id] == "" {
-			t.Errorf("default user %q: want 32 hex digits and a name", id)
+	for _, u := range c.DefaultUsers {
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(u.Key) || u.Name == "" {
+			t.Errorf("default user %+v: want 32 hex digits and a name", u)
 		}
 	}
 	if cfg, _, err = parseFlags([]string{"--cloud=huawei", "--domain-id=ffffffffffffffffffffffffffffffff", "--users=u1,u2"}, io.Discard); err != nil ||
@@ -95,7 +96,7 @@ func TestParseFlagsHuawei(t *testing.T) {
 		t.Errorf("flags: %+v, %v", cfg, err)
 	}
 	want := []string{"huawei domain id ffffffffffffffffffffffffffffffff", "huawei user u1", "huawei user u2"}
-	if got := c.describe(cfg); !slices.Equal(got, want) {
+	if got := describe(c, cfg); !slices.Equal(got, want) {
 		t.Errorf("describe = %q, want %q", got, want)
 	}
 }
@@ -145,7 +146,8 @@ func TestRunServesHuawei(t *testing.T) {
 	var users []string
 	err = json.NewDecoder(resp.Body).Decode(&users)
 	_ = resp.Body.Close()
-	if err != nil || !slices.Equal(users, huaweiDefaultUsers) {
+	hw, _ := simclouds.Get("huawei")
+	if err != nil || !slices.Equal(users, userKeys(hw)) {
 		t.Fatalf("users = %v, %v", users, err)
 	}
 
@@ -158,7 +160,7 @@ func TestRunServesHuawei(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = iam.NewIamClient(hc).ShowLoginProfileV5(&model.ShowLoginProfileV5Request{UserId: huaweiDefaultUsers[0]})
+		_, err = iam.NewIamClient(hc).ShowLoginProfileV5(&model.ShowLoginProfileV5Request{UserId: hw.DefaultUsers[0].Key})
 		return err
 	}
 	wantCode := func(err error, status int, code string) {

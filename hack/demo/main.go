@@ -16,10 +16,10 @@ limitations under the License.
 
 // Command demo runs the operator on a laptop, with nothing to install and no cloud account: a
 // local control plane (etcd and kube-apiserver, as envtest runs them), a simulator of each cloud
-// the operator manages (Alibaba Cloud IMS, Huawei Cloud IAM v5), the manager, the sample
-// LoginProfiles of both clouds, and two teams sharing the Alibaba Cloud account
-// (config/samples/multi_team.yaml), one of whose LoginProfiles is refused as Forbidden and another
-// as Conflict. It runs until interrupted (Ctrl-C), then stops everything.
+// the operator manages (every simulator registered with internal/sim/simclouds: Alibaba Cloud IMS,
+// Huawei Cloud IAM v5), the manager, the sample LoginProfiles of every cloud, and two teams sharing
+// a cloud account (config/samples/multi_team.yaml), one of whose LoginProfiles is refused as
+// Forbidden and another as Conflict. It runs until interrupted (Ctrl-C), then stops everything.
 //
 //	make demo
 //	# or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
@@ -29,7 +29,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,35 +42,21 @@ import (
 
 	"github.com/go-logr/logr"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/yaml"
 
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds/all" // registers every simulator
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
 const (
 	crdDir = "config/crd/bases"
-	// The sample LoginProfiles of each cloud.
-	samplesFile       = "config/samples/iam_v1alpha1_loginprofile.yaml"
-	huaweiSamplesFile = "config/samples/iam_v1alpha1_loginprofile_huawei.yaml"
-	// The sample ProviderConfigs point at the real clouds: the demo applies its own instead.
-	sampleProviderConfig       = "config/samples/iam_v1alpha1_providerconfig.yaml"
-	huaweiSampleProviderConfig = "config/samples/iam_v1alpha1_providerconfig_huawei.yaml"
-	// Two teams sharing the Alibaba Cloud account: their ProviderConfigs (applied with the
-	// simulator as endpoint), LoginProfiles and Secrets.
+	// Two teams sharing a cloud account: their ProviderConfigs (applied with the simulator as
+	// endpoint), LoginProfiles and Secrets.
 	multiTeamFile = "config/samples/multi_team.yaml"
-	// huaweiProviderConfig is the name the Huawei sample LoginProfile's providerConfigRef uses.
-	huaweiProviderConfig = "huawei"
-	metricsAddr          = "127.0.0.1:8080"
-	pollInterval         = 30 * time.Second
-	readyTimeout         = 3 * time.Minute
+	metricsAddr   = "127.0.0.1:8080"
+	pollInterval  = 30 * time.Second
+	readyTimeout  = 3 * time.Minute
 )
-
-// The Alibaba Cloud simulator's users: the samples', one more to try things with (carol), and the
-// teams' (multi_team.yaml).
-var users = []string{"alice@example.onaliyun.com", "bob@example.onaliyun.com", "carol@example.onaliyun.com",
-	teamDana, "ben.team-b@example.onaliyun.com", teamGina}
 
 // The LoginProfiles of multi_team.yaml refused on purpose, by namespace/name: the Ready reason each
 // must show. Every other LoginProfile must be Ready.
@@ -79,20 +64,6 @@ var refusedOnPurpose = map[string]string{
 	"team-b/gina":           "Forbidden",
 	"team-a/dana-duplicate": "Conflict",
 }
-
-// The users of the refused LoginProfiles: the cloud must hear nothing of gina, and of dana only
-// what team-a/dana, her owner, did.
-const (
-	teamDana = "dana.team-a@example.onaliyun.com"
-	teamGina = "gina.team-a@example.onaliyun.com"
-)
-
-// The Huawei Cloud simulator's users are cloudsim's defaults (IAM user ids, which it prints): among
-// them erin, the user of the Huawei sample, and carol, to try things with.
-const (
-	huaweiErin  = "e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1"
-	huaweiCarol = "ca401000000000000000000000000000"
-)
 
 type options struct {
 	manager, cloudsim, dir string
@@ -106,12 +77,12 @@ func main() {
 	flag.Usage = func() {
 		_, _ = fmt.Fprintf(flag.CommandLine.Output(), `Usage: KUBEBUILDER_ASSETS=DIR go run ./hack/demo [flags]   (or: make demo)
 
-Runs a local control plane, a simulator of each cloud (Alibaba Cloud, Huawei Cloud), the operator
-and the sample LoginProfiles until interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
+Runs a local control plane, a simulator of each cloud (%s), the operator and the sample
+LoginProfiles until interrupted. KUBEBUILDER_ASSETS is the directory holding kube-apiserver, etcd and kubectl
 (hack/envtest-assets.sh prints it). Run it from the repository root.
 
 Flags:
-`)
+`, strings.Join(simclouds.Names(), ", "))
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -134,14 +105,21 @@ Flags:
 	fmt.Println("Everything is stopped. Bye.")
 }
 
+// simulated is one cloud of the demo: its simulator process and what the samples hold for it.
+type simulated struct {
+	simclouds.Cloud
+	sim   *utils.Cloudsim
+	users []string // the simulator's users: the cloud's default ones and the samples'
+}
+
 type demo struct {
 	opts    options
 	dir     string
 	assets  string
 	kubectl utils.Kubectl
 	cp      *utils.ControlPlane
-	sim     *utils.Cloudsim // Alibaba Cloud
-	huawei  *utils.Cloudsim // Huawei Cloud
+	plan    *plan
+	clouds  []*simulated
 	manager *utils.Process
 	metrics bool // served on metricsAddr
 }
@@ -168,7 +146,7 @@ func (d *demo) checkInputs() error {
 			return fmt.Errorf("%s %s: %w\nRun `make build` first (it builds bin/manager and bin/cloudsim)", name, path, err)
 		}
 	}
-	for _, p := range []string{crdDir, samplesFile, huaweiSamplesFile, multiTeamFile} {
+	for _, p := range append([]string{crdDir, multiTeamFile}, sampleFiles()...) {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("%s not found: run the demo from the repository root", p)
 		}
@@ -188,9 +166,17 @@ func (d *demo) run(ctx context.Context) error {
 	if err := d.checkInputs(); err != nil {
 		return err
 	}
+	var err error
+	if d.plan, err = readPlan(); err != nil {
+		return err
+	}
 	logf.SetLogger(logr.Discard()) // envtest's own logging
-	fmt.Println("loginprofile-operator demo: a local control plane, a simulated Alibaba Cloud (IMS API) and Huawei Cloud " +
-		"(IAM v5 API), the operator and the samples")
+	var apis []string
+	for _, c := range simclouds.All() {
+		apis = append(apis, c.Name+" ("+c.API+")")
+	}
+	fmt.Printf("loginprofile-operator demo: a local control plane, simulated clouds: %s, the operator and the samples\n",
+		strings.Join(apis, ", "))
 
 	step("Starting a local control plane: etcd and kube-apiserver from %s", d.assets)
 	start := time.Now()
@@ -202,46 +188,19 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	d.cp, d.kubectl = cp, cp.Kubectl
 	fmt.Printf("    ready in %s, CRDs installed, admin kubeconfig in %s\n", time.Since(start).Round(100*time.Millisecond), cp.Kubeconfig)
-	if err := ctx.Err(); err != nil {
-		return nil
+
+	for _, c := range simclouds.All() {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		if err := d.startSimulator(c); err != nil {
+			return err
+		}
 	}
 
-	step("Starting the Alibaba Cloud simulator (%s --cloud alibaba) with the users %s", d.opts.cloudsim, strings.Join(users, ", "))
-	d.sim, err = utils.StartCloudsim(d.opts.cloudsim, []string{
-		"--cloud", "alibaba", "--listen", "127.0.0.1:0", "--users", strings.Join(users, ","), "--log-calls",
-	}, filepath.Join(d.dir, "cloudsim-alibaba.log"), time.Minute)
-	if err != nil {
+	if err := d.applyProviderConfigs(); err != nil {
 		return err
 	}
-	fmt.Printf("    listening on %s (log: %s)\n", d.sim.URL, d.sim.LogPath)
-	if err := ctx.Err(); err != nil {
-		return nil
-	}
-
-	step("Starting the Huawei Cloud simulator (%s --cloud huawei) with its default users", d.opts.cloudsim)
-	d.huawei, err = utils.StartCloudsim(d.opts.cloudsim, []string{
-		"--cloud", "huawei", "--listen", "127.0.0.1:0", "--log-calls",
-	}, filepath.Join(d.dir, "cloudsim-huawei.log"), time.Minute)
-	if err != nil {
-		return err
-	}
-	huaweiUsers, err := d.huawei.Admin.Users()
-	if err != nil {
-		return err
-	}
-	fmt.Printf("    listening on %s, domain id %s, user ids %s (log: %s)\n", d.huawei.URL, d.huawei.DomainID,
-		strings.Join(huaweiUsers, ", "), d.huawei.LogPath)
-
-	step("Creating the namespace loginprofile-system, the credentials Secrets and the ProviderConfigs \"default\" (Alibaba Cloud, %s) and %q (Huawei Cloud, %s)",
-		d.sim.URL, huaweiProviderConfig, d.huawei.URL)
-	fmt.Printf("    (%s and %s are not applied: they point at the real clouds; these point at the simulators)\n",
-		sampleProviderConfig, huaweiSampleProviderConfig)
-	out, err := d.kubectl.ApplyManifest(d.dir, "providerconfigs.yaml",
-		providerConfigManifest(d.sim.URL)+"---\n"+huaweiProviderConfigManifest(d.huawei.URL, d.huawei.DomainID))
-	if err != nil {
-		return err
-	}
-	fmt.Println(indent(out))
 
 	metrics := "0"
 	metricsNote := "metrics disabled: " + metricsAddr + " is in use"
@@ -268,23 +227,23 @@ func (d *demo) run(ctx context.Context) error {
 		return nil
 	}
 
-	for _, f := range []string{samplesFile, huaweiSamplesFile} {
+	for _, f := range sampleFiles() {
 		step("Applying the sample LoginProfiles and their Secrets: kubectl apply -f %s", f)
-		out, err = d.kubectl.ApplyFile(f)
+		out, err := d.kubectl.ApplyFile(f)
 		if err != nil {
 			return err
 		}
 		fmt.Println(indent(out))
 	}
 
-	teams, namespaces, err := multiTeamManifest(d.sim.URL)
+	teams, err := d.plan.teamsManifest(d.simulatorOf)
 	if err != nil {
 		return err
 	}
-	step("Two teams share the Alibaba Cloud account: the namespaces %s, and kubectl apply -f %s", strings.Join(namespaces, " and "), multiTeamFile)
-	fmt.Printf("    (its ProviderConfigs with spec.alibaba.endpoint set to the simulator; the LoginProfiles %s are refused on purpose)\n",
+	step("Two teams share a cloud account: the namespaces %s, and kubectl apply -f %s", strings.Join(d.plan.teamNamespaces, " and "), multiTeamFile)
+	fmt.Printf("    (its ProviderConfigs pointed at the simulator; the LoginProfiles %s are refused on purpose)\n",
 		strings.Join(refusedNames(), " and "))
-	out, err = d.kubectl.ApplyManifest(d.dir, "multi-team.yaml", namespaceManifest(namespaces)+teams)
+	out, err := d.kubectl.ApplyManifest(d.dir, "multi-team.yaml", teams)
 	if err != nil {
 		return err
 	}
@@ -299,6 +258,62 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	d.instructions()
 	return d.wait(ctx)
+}
+
+// startSimulator starts the simulator of c with its default users and those of the samples.
+func (d *demo) startSimulator(c simclouds.Cloud) error {
+	s := &simulated{Cloud: c, users: d.plan.users(c)}
+	step("Starting the %s simulator (%s --cloud %s) with the users %s", c.Name, d.opts.cloudsim, c.Name, strings.Join(s.users, ", "))
+	var err error
+	s.sim, err = utils.StartCloudsim(d.opts.cloudsim, []string{
+		"--cloud", c.Name, "--listen", "127.0.0.1:0", "--users", strings.Join(s.users, ","), "--log-calls",
+	}, filepath.Join(d.dir, "cloudsim-"+c.Name+".log"), time.Minute)
+	if err != nil {
+		return err
+	}
+	d.clouds = append(d.clouds, s)
+	account := ""
+	if c.AccountIDName != "" {
+		account = ", " + c.AccountIDName + " " + s.sim.AccountID
+	}
+	fmt.Printf("    listening on %s%s (log: %s)\n", s.sim.URL, account, s.sim.LogPath)
+	return nil
+}
+
+// simulatorOf is the simulator of the cloud whose section spec sets.
+func (d *demo) simulatorOf(c simclouds.Cloud) *utils.Cloudsim {
+	for _, s := range d.clouds {
+		if s.Name == c.Name {
+			return s.sim
+		}
+	}
+	return nil
+}
+
+// applyProviderConfigs creates the credentials namespace, each cloud's credentials Secret with its
+// simulator's access key, and the ProviderConfig its samples name, pointing at its simulator (the
+// samples' own ProviderConfigs point at the real clouds).
+func (d *demo) applyProviderConfigs() error {
+	objs := []any{utils.Namespace(utils.CredentialsNamespace)}
+	var names []string
+	for _, s := range d.clouds {
+		secret := s.Name + "-credentials"
+		objs = append(objs, utils.CredentialsSecret(secret, s.DefaultAccessKeyID, s.DefaultAccessKeySecret),
+			utils.SimProviderConfig(s.Cloud, s.SampleProviderConfig, s.sim, secret))
+		names = append(names, fmt.Sprintf("%q (%s, %s)", s.SampleProviderConfig, s.Name, s.sim.URL))
+	}
+	step("Creating the namespace %s, the credentials Secrets and the ProviderConfigs %s", utils.CredentialsNamespace, strings.Join(names, ", "))
+	fmt.Println("    (the samples' ProviderConfigs are not applied: they point at the real clouds; these point at the simulators)")
+	manifest, err := utils.Manifest(objs...)
+	if err != nil {
+		return err
+	}
+	out, err := d.kubectl.ApplyManifest(d.dir, "providerconfigs.yaml", manifest)
+	if err != nil {
+		return err
+	}
+	fmt.Println(indent(out))
+	return nil
 }
 
 // waitReady prints kubectl get lp -A -o wide (USER ID and REASON included) each time it changes,
@@ -412,7 +427,8 @@ func refusedNames() []string {
 }
 
 // summary says that every LoginProfile is Ready but the ones refused on purpose, why those are
-// refused, and what the simulated cloud heard of their users.
+// refused, and what the simulated cloud heard of their users: nothing of a Forbidden one's, and of a
+// Conflict one's only its owner's create.
 func (d *demo) summary(profiles []profile) {
 	step("%d LoginProfiles are Ready; the other %d are refused on purpose:", len(profiles)-len(refusedOnPurpose), len(refusedOnPurpose))
 	for _, p := range profiles {
@@ -420,25 +436,33 @@ func (d *demo) summary(profiles []profile) {
 			fmt.Printf("    %s: %s: %s\n", p.key, want, p.message)
 		}
 	}
-	gina, errGina := d.sim.Admin.CallsFor(utils.OpAny, teamGina)
-	dana, errDana := d.sim.Admin.CallsFor(utils.OpAny, teamDana)
-	if err := errors.Join(errGina, errDana); err != nil {
-		fmt.Printf("    (the simulator's call log cannot be read: %v)\n", err)
-		return
-	}
-	var writes []string
-	for _, c := range dana {
-		if c.Op != utils.OpGet {
-			writes = append(writes, string(c.Op))
+	for _, key := range refusedNames() {
+		r, ok := d.plan.refused[key]
+		sim := d.simulatorOf(r.cloud)
+		if !ok || sim == nil {
+			fmt.Printf("    WARNING: %s is not in %s\n", key, multiTeamFile)
+			continue
+		}
+		calls, err := sim.Admin.CallsFor(utils.OpAny, r.user)
+		if err != nil {
+			fmt.Printf("    (the simulator's call log cannot be read: %v)\n", err)
+			return
+		}
+		var writes []string
+		for _, c := range calls {
+			if c.Op != utils.OpGet {
+				writes = append(writes, string(c.Op))
+			}
+		}
+		switch want := refusedOnPurpose[key]; {
+		case want == "Forbidden" && len(calls) == 0:
+			fmt.Printf("    The simulated %s cloud received no call about %s, the user of %s.\n", r.cloud.Name, r.user, key)
+		case want == "Conflict" && slices.Equal(writes, []string{string(utils.OpCreate)}):
+			fmt.Printf("    The simulated %s cloud received one write for %s, the user of %s: its owner's create.\n", r.cloud.Name, r.user, key)
+		default:
+			fmt.Printf("    WARNING: the simulated %s cloud received %d calls about %s (%s), writes %v\n", r.cloud.Name, len(calls), r.user, key, writes)
 		}
 	}
-	if len(gina) == 0 && slices.Equal(writes, []string{string(utils.OpCreate)}) {
-		fmt.Printf("    The simulated Alibaba Cloud received no call about %s, and one write for %s: the create of team-a/dana.\n",
-			teamGina, teamDana)
-		return
-	}
-	fmt.Printf("    WARNING: the simulated Alibaba Cloud received %d calls about %s (want none), and the writes %v for %s (want one Create)\n",
-		len(gina), teamGina, writes, teamDana)
 }
 
 // withoutAge is a kubectl table without its last column (AGE), which changes every second.
@@ -454,107 +478,18 @@ func withoutAge(table string) string {
 	return b.String()
 }
 
-func (d *demo) instructions() {
-	sim, hw := d.sim.URL, d.huawei.URL
-	alice := sim + "/_sim/users/" + users[0]
-	erin := hw + "/_sim/users/" + huaweiErin
-	fmt.Printf(`
-The demo is running. In another terminal, from this directory:
-
-  export KUBECONFIG=%[1]s
-  export PATH=%[2]s:$PATH
-  # (that puts first the kubectl the demo uses: %[2]s/kubectl)
-
-Look around:
-  kubectl get loginprofiles -A
-  kubectl get lp -A -o wide                       # with USER ID (Huawei Cloud) and the reason of Ready
-  kubectl describe loginprofiles -n default alice
-  kubectl get providerconfigs
-  kubectl get events -n default
-
-Rotate alice's password: change her Secret; the operator sends the new password, once:
-  kubectl -n default create secret generic alice-console --from-literal=password='Rotated-Passw0rd-9!' \
-    --dry-run=client -o yaml | kubectl apply -f -
-  kubectl get events -n default --field-selector reason=PasswordRotated
-
-The simulated Alibaba Cloud, through its admin API (passwords show as [redacted]):
-  # every API call the operator made
-  curl -s %[3]s/_sim/calls
-  # alice's console login in the cloud
-  curl -s %[4]s/profile
-  # drift: require MFA out of band; the operator corrects it at its next poll (within %[5]s)
-  curl -s -X PUT -d '{"mfaBindRequired":true}' %[4]s/profile
-  kubectl get events -n default --field-selector reason=DriftCorrected
-
-Give carol a console login:
-  kubectl -n default create secret generic carol-console --from-literal=password='Console-S3cret-Pw7!'
-  kubectl apply -f - <<EOF
-  apiVersion: iam.loginprofile.io/v1alpha1
-  kind: LoginProfile
-  metadata: {name: carol, namespace: default}
-  spec: {userPrincipalName: %[6]s, passwordSecretRef: {name: carol-console}}
-  EOF
-  kubectl wait --for=condition=Ready loginprofiles/carol -n default
-
-The simulated Huawei Cloud (IAM v5, domain id %[7]s), through its admin API, keyed by user id.
-Its login profile has no status and no MFA flag: erin's LoginProfile names her by spec.userId.
-  # every API call the operator made, and erin's console login in the cloud
-  curl -s %[8]s/_sim/calls
-  curl -s %[9]s/profile
-  # drift: delete erin's login profile out of band; the operator creates it again from her Secret
-  # at its next poll (within %[5]s)
-  curl -s -X DELETE %[9]s/profile
-  kubectl get events -n default --field-selector reason=DriftCorrected,involvedObject.name=erin
-  # status Inactive means no login profile on Huawei Cloud: the operator deletes it (a Disabled
-  # Event; the profile answers 404) ...
-  kubectl -n default patch loginprofiles erin --type merge -p '{"spec":{"status":"Inactive"}}'
-  kubectl get events -n default --field-selector reason=Disabled
-  curl -s %[9]s/profile
-  # ... and Active creates it again, from the Secret
-  kubectl -n default patch loginprofiles erin --type merge -p '{"spec":{"status":"Active"}}'
-  # mfaBindRequired cannot be honoured there: Ready=False, reason Unsupported, no call to the cloud
-  kubectl -n default create secret generic carol-huawei-console --from-literal=password='Console-S3cret-Hw7!'
-  kubectl apply -f - <<EOF
-  apiVersion: iam.loginprofile.io/v1alpha1
-  kind: LoginProfile
-  metadata: {name: carol-huawei, namespace: default}
-  spec: {providerConfigRef: {name: %[10]s}, userId: %[11]s, mfaBindRequired: true, passwordSecretRef: {name: carol-huawei-console}}
-  EOF
-  kubectl get lp -n default carol-huawei -o wide
-
-Two teams share the simulated Alibaba Cloud account, each through a ProviderConfig of its own
-(team-a, team-b: allowedNamespaces, allowedUsers, protectedUsers; see %[16]s):
-  kubectl get providerconfigs team-a -o yaml
-  kubectl get lp -n team-a -o wide; kubectl get lp -n team-b -o wide
-  # Forbidden: team-b may not use team A's ProviderConfig; the cloud never heard of gina
-  kubectl describe loginprofiles -n team-b gina
-  curl -s %[3]s/_sim/calls | grep -c gina.team-a     # 0
-  # Conflict: team-a/dana, older, manages dana.team-a; dana-duplicate makes no call
-  kubectl describe loginprofiles -n team-a dana-duplicate
-  # let team-b use team A's ProviderConfig: gina becomes Ready
-  kubectl patch providerconfigs team-a --type merge -p '{"spec":{"allowedNamespaces":{"names":["team-a","team-b"]}}}'
-  # hand dana over: delete team-a/dana, leaving her login (Orphan); dana-duplicate takes over
-  kubectl -n team-a patch loginprofiles dana --type merge -p '{"spec":{"deletionPolicy":"Orphan"}}'
-  kubectl -n team-a delete loginprofiles dana
-  kubectl get events -n team-a --field-selector reason=TookOver
-%[12]s
-Logs: %[13]s (manager), %[14]s and %[15]s (simulators).
-
-Press Ctrl-C to stop everything.
-`, d.cp.Kubeconfig, d.assets, sim, alice, pollInterval, users[2],
-		d.huawei.DomainID, hw, erin, huaweiProviderConfig, huaweiCarol,
-		d.metricsHint(), d.manager.LogPath, d.sim.LogPath, d.huawei.LogPath, multiTeamFile)
-}
-
-func (d *demo) metricsHint() string {
-	if !d.metrics {
-		return ""
-	}
-	return "\nThe operator's metrics:\n  curl -s http://" + metricsAddr + "/metrics | grep -E '^loginprofile_'   # calls by cloud, action and code; LoginProfiles by Ready (docs/operations.md)\n"
-}
-
 // wait runs until interrupted, or until the manager or a simulator exits.
 func (d *demo) wait(ctx context.Context) error {
+	exited := make(chan *simulated, len(d.clouds))
+	for _, s := range d.clouds {
+		go func() {
+			select {
+			case <-s.sim.Exited():
+				exited <- s
+			case <-ctx.Done():
+			}
+		}()
+	}
 	select {
 	case <-ctx.Done():
 		fmt.Println("\nInterrupted.")
@@ -562,12 +497,9 @@ func (d *demo) wait(ctx context.Context) error {
 	case <-d.manager.Exited():
 		return fmt.Errorf("the manager exited unexpectedly (%w); end of its log (%s):\n%s",
 			d.manager.ExitCause(), d.manager.LogPath, indent(d.manager.LogTail(20)))
-	case <-d.sim.Exited():
-		return fmt.Errorf("the Alibaba Cloud simulator exited unexpectedly (%w); end of its log (%s):\n%s",
-			d.sim.ExitCause(), d.sim.LogPath, indent(d.sim.LogTail(20)))
-	case <-d.huawei.Exited():
-		return fmt.Errorf("the Huawei Cloud simulator exited unexpectedly (%w); end of its log (%s):\n%s",
-			d.huawei.ExitCause(), d.huawei.LogPath, indent(d.huawei.LogTail(20)))
+	case s := <-exited:
+		return fmt.Errorf("the %s simulator exited unexpectedly (%w); end of its log (%s):\n%s",
+			s.Name, s.sim.ExitCause(), s.sim.LogPath, indent(s.sim.LogTail(20)))
 	}
 }
 
@@ -577,150 +509,25 @@ func (d *demo) shutdown() {
 		return
 	}
 	step("Stopping everything")
-	if d.manager != nil {
-		if d.manager.Running() {
-			if err := d.manager.Stop(30 * time.Second); err != nil {
-				fmt.Printf("    the manager: %v\n", err)
-			} else {
-				fmt.Println("    stopped the manager")
-			}
-		}
-	}
-	for _, sim := range []struct {
-		p    *utils.Cloudsim
-		name string
-	}{{d.sim, "Alibaba Cloud"}, {d.huawei, "Huawei Cloud"}} {
-		if sim.p != nil && sim.p.Running() {
-			if err := sim.p.Stop(10 * time.Second); err != nil {
-				fmt.Printf("    the %s simulator: %v\n", sim.name, err)
-			} else {
-				fmt.Printf("    stopped the %s simulator\n", sim.name)
-			}
-		}
-	}
-	if d.cp != nil {
-		if err := d.cp.Stop(); err != nil {
-			fmt.Printf("    the control plane: %v\n", err)
+	if d.manager != nil && d.manager.Running() {
+		if err := d.manager.Stop(30 * time.Second); err != nil {
+			fmt.Printf("    the manager: %v\n", err)
 		} else {
-			fmt.Println("    stopped the control plane (kube-apiserver, etcd; their data is removed)")
+			fmt.Println("    stopped the manager")
 		}
 	}
-}
-
-// providerConfigManifest is the namespace, the credentials Secret with the simulator's access key
-// and the ProviderConfig "default" pointing at the simulator.
-func providerConfigManifest(endpoint string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Namespace
-metadata:
-  name: loginprofile-system
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: alibaba-credentials
-  namespace: loginprofile-system
-type: Opaque
-stringData:
-  accessKeyId: %s
-  accessKeySecret: %s
----
-apiVersion: iam.loginprofile.io/v1alpha1
-kind: ProviderConfig
-metadata:
-  name: default
-spec:
-  alibaba:
-    endpoint: %s
-  credentials:
-    source: Secret
-    secretRef:
-      namespace: loginprofile-system
-      name: alibaba-credentials
-`, jsonQuote(alibaba.DefaultAccessKeyID), jsonQuote(alibaba.DefaultAccessKeySecret), jsonQuote(endpoint))
-}
-
-// huaweiProviderConfigManifest is the credentials Secret with the Huawei Cloud simulator's access
-// key and the ProviderConfig "huawei" (the name the Huawei sample LoginProfile uses) pointing at it.
-func huaweiProviderConfigManifest(endpoint, domainID string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Secret
-metadata:
-  name: huawei-credentials
-  namespace: loginprofile-system
-type: Opaque
-stringData:
-  accessKeyId: %s
-  accessKeySecret: %s
----
-apiVersion: iam.loginprofile.io/v1alpha1
-kind: ProviderConfig
-metadata:
-  name: %s
-spec:
-  huawei:
-    endpoint: %s
-    domainId: %s
-  credentials:
-    source: Secret
-    secretRef:
-      namespace: loginprofile-system
-      name: huawei-credentials
-`, jsonQuote(huawei.DefaultAccessKeyID), jsonQuote(huawei.DefaultAccessKeySecret), huaweiProviderConfig,
-		jsonQuote(endpoint), jsonQuote(domainID))
-}
-
-// multiTeamManifest is the manifest of the multi-team sample (multiTeamFile) with its
-// ProviderConfigs pointing at the Alibaba Cloud simulator (endpoint), and the namespaces its objects
-// are in, sorted.
-func multiTeamManifest(endpoint string) (manifest string, namespaces []string, err error) {
-	const path = multiTeamFile
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return "", nil, err
-	}
-	var docs []string
-	for doc := range strings.SplitSeq(string(raw), "\n---") {
-		var obj map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			return "", nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if obj == nil {
-			continue // comments only
-		}
-		meta, _ := obj["metadata"].(map[string]any)
-		if ns, _ := meta["namespace"].(string); ns != "" && !slices.Contains(namespaces, ns) {
-			namespaces = append(namespaces, ns)
-		}
-		if obj["kind"] == "ProviderConfig" {
-			spec, _ := obj["spec"].(map[string]any)
-			alibabaSpec, ok := spec["alibaba"].(map[string]any)
-			if !ok {
-				return "", nil, fmt.Errorf("%s: ProviderConfig %v is not an Alibaba Cloud one: the demo points it at the Alibaba Cloud simulator",
-					path, meta["name"])
+	for _, s := range d.clouds {
+		if s.sim.Running() {
+			if err := s.sim.Stop(10 * time.Second); err != nil {
+				fmt.Printf("    the %s simulator: %v\n", s.Name, err)
+			} else {
+				fmt.Printf("    stopped the %s simulator\n", s.Name)
 			}
-			alibabaSpec["endpoint"] = endpoint
 		}
-		b, err := yaml.Marshal(obj)
-		if err != nil {
-			return "", nil, err
-		}
-		docs = append(docs, string(b))
 	}
-	slices.Sort(namespaces)
-	return strings.Join(docs, "---\n"), namespaces, nil
-}
-
-// namespaceManifest is a Namespace per name.
-func namespaceManifest(names []string) string {
-	var b strings.Builder
-	for _, name := range names {
-		fmt.Fprintf(&b, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n---\n", name)
+	if err := d.cp.Stop(); err != nil {
+		fmt.Printf("    the control plane: %v\n", err)
+	} else {
+		fmt.Println("    stopped the control plane (kube-apiserver, etcd; their data is removed)")
 	}
-	return b.String()
-}
-
-func jsonQuote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }

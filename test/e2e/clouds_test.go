@@ -17,26 +17,29 @@ limitations under the License.
 package e2e
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds/all" // registers every simulator
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
 // cloudEnv is one cloud of the table: what differs between the clouds, and the suite's simulator
 // process of that cloud. Everything else a scenario does is written once, in neutral terms
-// (utils.SimAdmin).
+// (utils.SimAdmin). The clouds are the simulators registered with internal/sim/simclouds.
 type cloudEnv struct {
-	name string // "alibaba", "huawei": the subtests' names and cloudsim's --cloud
-	tag  string // a short suffix that makes the scenarios' passwords differ between the clouds
+	cloud simclouds.Cloud
+	name  string // "alibaba", "huawei": the subtests' names and cloudsim's --cloud
+	tag   string // a short suffix that makes the scenarios' passwords differ between the clouds
 
 	// sim is the suite's simulator process of this cloud; pc the ProviderConfig pointing at it.
 	sim *utils.Cloudsim
@@ -50,58 +53,46 @@ type cloudEnv struct {
 	userField string
 	user      func(name string) string
 
-	// hasStatus and hasMFA: the cloud's login profile has a status, an MFA flag.
+	// hasStatus and hasMFA: the cloud's login profile has a status, an MFA flag (its admin API
+	// says).
 	hasStatus, hasMFA bool
 	// weakPasswordCode is the code the cloud answers a password its policy refuses;
-	// profileNotFoundCode the one it answers the get of a user without login profile.
+	// profileNotFoundCode the one it answers the get of a user without login profile (its admin
+	// API says).
 	weakPasswordCode, profileNotFoundCode string
 	// samplesFile holds the cloud's sample LoginProfiles (config/samples).
 	samplesFile string
 }
 
-func alibabaCloud() *cloudEnv {
+// newCloudEnv is the i-th registered cloud, before its simulator starts (started fills in what
+// its admin API says).
+func newCloudEnv(i int, c simclouds.Cloud) *cloudEnv {
 	return &cloudEnv{
-		name: "alibaba", tag: "al", pc: v1alpha1.DefaultProviderConfigName,
-		accessKeyID: "e2e-access-key-id", accessKeySecret: "e2e-AccessKeySecret-9f3Qz7", credentialsSecret: "alibaba-credentials",
-		userField: "userPrincipalName",
-		user:      func(name string) string { return name + "@example.onaliyun.com" },
-		hasStatus: true, hasMFA: true,
-		weakPasswordCode: "InvalidParameter.Password.TooWeak", profileNotFoundCode: "EntityNotExist.User.LoginProfile",
-		samplesFile: filepath.Join(samplesDir, "iam_v1alpha1_loginprofile.yaml"),
+		cloud: c, name: c.Name, tag: fmt.Sprintf("c%d", i), pc: c.SampleProviderConfig,
+		accessKeyID:       "E2E" + strings.ToUpper(c.Name) + "ACCESSKEYID01",
+		accessKeySecret:   "e2e-" + c.Name + "-SecretKey-4Kp8Wd",
+		credentialsSecret: c.Name + "-credentials",
+		userField:         c.UserField, user: c.User,
+		samplesFile: filepath.Join(repoRoot, c.Samples),
 	}
 }
 
-func huaweiCloud() *cloudEnv {
-	return &cloudEnv{
-		name: "huawei", tag: "hw", pc: "huawei",
-		accessKeyID: "E2EHUAWEIACCESSKEYID01", accessKeySecret: "e2e-HuaweiSecretKey-4Kp8Wd", credentialsSecret: "huawei-credentials",
-		userField: "userId",
-		// An IAM user id is 32 hex digits.
-		user: func(name string) string {
-			sum := sha256.Sum256([]byte(name))
-			return hex.EncodeToString(sum[:16])
-		},
-		weakPasswordCode: "IAM.0111", profileNotFoundCode: "IAM.0104",
-		samplesFile: filepath.Join(samplesDir, "iam_v1alpha1_loginprofile_huawei.yaml"),
-	}
+// started records the suite's simulator of the cloud, and what its admin API says of the cloud.
+func (ce *cloudEnv) started(sim *utils.Cloudsim) {
+	ce.sim = sim
+	caps := sim.Admin.Capabilities()
+	ce.hasStatus, ce.hasMFA = caps.Status, caps.MFABindRequired
+	ce.weakPasswordCode, ce.profileNotFoundCode = sim.Admin.Code(simcore.PasswordWeak), sim.Admin.Code(simcore.ProfileNotFound)
 }
 
 // userOf is the user a spec names, in this cloud's field.
-func (ce *cloudEnv) userOf(spec v1alpha1.LoginProfileSpec) string {
-	if ce.userField == "userId" {
-		return spec.UserID
-	}
-	return spec.UserPrincipalName
-}
+func (ce *cloudEnv) userOf(spec v1alpha1.LoginProfileSpec) string { return ce.cloud.UserOf(spec) }
 
 // userWithPrefix is the key of a cloud user that starts with prefix, for the globs of a
-// ProviderConfig's allowedUsers and protectedUsers (prefix + "*"). Huawei Cloud's user ids are 32
-// hex digits: there prefix must be hex, and it replaces the id's first digits.
+// ProviderConfig's allowedUsers and protectedUsers (prefix + "*"). Where user keys are hex ids,
+// prefix must be hex.
 func (ce *cloudEnv) userWithPrefix(prefix, name string) string {
-	if ce.userField == "userId" {
-		return prefix + ce.user(name)[len(prefix):]
-	}
-	return ce.user(prefix + "-" + name)
+	return ce.cloud.UserWithPrefix(prefix, name)
 }
 
 // createParams is what a create must carry: every field the cloud's login profile has.
@@ -127,54 +118,12 @@ type target struct {
 // main is the suite's simulator of the cloud.
 func (ce *cloudEnv) main() *target { return &target{cloudEnv: ce, admin: ce.sim.Admin, pc: ce.pc} }
 
-// eachCloud runs a scenario once per cloud of the suite, as the subtests "alibaba" and "huawei".
+// eachCloud runs a scenario once per cloud of the suite, as subtests named after the clouds.
 func eachCloud(t *testing.T, scenario func(c *tc, ce *cloudEnv)) {
 	st := env(t)
 	for _, ce := range st.clouds {
 		t.Run(ce.name, func(t *testing.T) { scenario(begin(t), ce) })
 	}
-}
-
-// credentialsManifest is the namespace loginprofile-system and the cloud's credentials Secret.
-func credentialsManifest(ce *cloudEnv) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Namespace
-metadata:
-  name: loginprofile-system
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: %s
-  namespace: loginprofile-system
-type: Opaque
-stringData:
-  accessKeyId: %q
-  accessKeySecret: %q
-`, ce.credentialsSecret, ce.accessKeyID, ce.accessKeySecret)
-}
-
-// providerConfigManifest is a ProviderConfig of ce's cloud pointing at sim, with the cloud's
-// credentials Secret (the samples' ProviderConfigs point at the real clouds).
-func providerConfigManifest(ce *cloudEnv, name string, sim *utils.Cloudsim) string {
-	var cloud string
-	switch ce.name {
-	case "huawei":
-		cloud = fmt.Sprintf("  huawei:\n    endpoint: %q\n    domainId: %q\n", sim.URL, sim.DomainID)
-	default:
-		cloud = fmt.Sprintf("  alibaba:\n    endpoint: %q\n", sim.URL)
-	}
-	return fmt.Sprintf(`apiVersion: iam.loginprofile.io/v1alpha1
-kind: ProviderConfig
-metadata:
-  name: %s
-spec:
-%s  credentials:
-    source: Secret
-    secretRef:
-      namespace: loginprofile-system
-      name: %s
-`, name, cloud, ce.credentialsSecret)
 }
 
 // ownSimulator starts a simulator process of ce's cloud for this test alone, with no user and the
@@ -185,19 +134,23 @@ spec:
 // ProviderConfig, then the process stops.
 func (c *tc) ownSimulator(ce *cloudEnv, purpose string, args ...string) *target {
 	c.Helper()
-	return c.ownSimulatorWith(ce, purpose, "", args...)
+	return c.ownSimulatorWith(ce, purpose, nil, args...)
 }
 
-// ownSimulatorWith is ownSimulator with more fields in the ProviderConfig's spec: rules is YAML
-// indented as the spec's fields ("  allowedUsers: [...]\n"), such as the tenancy rules. The
-// ProviderConfig is created with them, and Ready (so in the manager's cache) before it returns.
-func (c *tc) ownSimulatorWith(ce *cloudEnv, purpose, rules string, args ...string) *target {
+// ownSimulatorWith is ownSimulator with more fields in the ProviderConfig's spec: rules sets them,
+// such as the tenancy rules. The ProviderConfig is created with them, and Ready (so in the
+// manager's cache) before it returns.
+func (c *tc) ownSimulatorWith(ce *cloudEnv, purpose string, rules func(*v1alpha1.ProviderConfigSpec), args ...string) *target {
 	c.Helper()
 	name := ce.name + "-" + purpose
 	sim, err := c.st.startCloudsim(ce, name, append([]string{"--users", ""}, args...)...)
 	c.g.Expect(err).NotTo(HaveOccurred())
 	c.Cleanup(func() { c.removeSimulator(name, sim) })
-	c.apply("providerconfig-"+name, providerConfigManifest(ce, name, sim)+rules)
+	pc := utils.SimProviderConfig(ce.cloud, name, sim, ce.credentialsSecret)
+	if rules != nil {
+		rules(&pc.Spec)
+	}
+	c.apply("providerconfig-"+name, pc)
 	c.kubectl("wait", "--for=condition=Ready", "providerconfig/"+name, "--timeout="+readyTimeout.String())
 	return &target{cloudEnv: ce, admin: sim.Admin, pc: name}
 }

@@ -278,8 +278,8 @@ func TestWeakPassword(t *testing.T) {
 		// The Secret before the LoginProfile, in two steps: the LoginProfile's creation is the one event
 		// that starts its reconciles (the Secret's creation, before, concerns no LoginProfile yet).
 		c.st.usePassword(weak.password)
-		c.apply(weak.secretName(), weak.secretManifest(weak.password))
-		c.apply(weak.name, weak.profileManifest())
+		c.apply(weak.secretName(), weak.secret(weak.password))
+		c.apply(weak.name, weak.profile())
 		c.waitReady(ns, healthy.name)
 
 		cond := ready(c.waitCondition(weak, metav1.ConditionFalse, "InvalidPassword"))
@@ -435,7 +435,7 @@ func TestMissingSecret(t *testing.T) {
 		at := ce.main()
 		o := lp{at: at, name: "late-secret", namespace: c.namespace("e2e-missing-secret-" + ce.name),
 			user: c.user(at, "e2e-missing-secret"), password: "Late-Passw0rd-Ms1!" + ce.tag}
-		c.apply(o.name, o.profileManifest())
+		c.apply(o.name, o.profile())
 
 		cond := ready(c.waitCondition(o, metav1.ConditionFalse, "PasswordSecretNotFound"))
 		c.g.Expect(cond.Message).To(ContainSubstring(strconv.Quote(o.secretName())), "the condition should name the Secret")
@@ -447,7 +447,7 @@ func TestMissingSecret(t *testing.T) {
 		}
 
 		c.st.usePassword(o.password)
-		c.apply(o.secretName(), o.secretManifest(o.password))
+		c.apply(o.secretName(), o.secret(o.password))
 		c.waitReady(o.namespace, o.name)
 		c.settle(o, 2)
 

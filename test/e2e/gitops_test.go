@@ -179,7 +179,7 @@ func TestHealthLive(t *testing.T) {
 
 		// Created, its Secret not there yet: never Healthy, never Degraded (a sync must not fail on
 		// it). The first state has no status; the operator's first write is one.
-		c.apply(o.name, o.profileManifest())
+		c.apply(o.name, o.profile())
 		c.waitCondition(o, metav1.ConditionFalse, "PasswordSecretNotFound")
 		vs, path := h.step("created before its Secret", false)
 		join := func(vs []verdict) string { return strings.Join(verdictStrings(vs), "\n") }
@@ -196,7 +196,7 @@ func TestHealthLive(t *testing.T) {
 
 		// The Secret arrives: Progressing while the create is in flight, then Healthy.
 		c.st.usePassword(o.password)
-		c.apply(o.secretName(), o.secretManifest(o.password))
+		c.apply(o.secretName(), o.secret(o.password))
 		c.waitReady(o.namespace, o.name)
 		vs, path = h.step("the Secret applied", false)
 		c.g.Expect(path).To(Equal([]string{health.Progressing, health.Healthy}), join(vs))
@@ -269,15 +269,18 @@ func (c *tc) scrape() *utils.Metrics {
 	return m
 }
 
-// TestMetrics scrapes the manager's metrics endpoint over HTTP, as Prometheus would, after the
-// scenarios above ran on it (since TestRestartMidCreation started it). For each cloud it finds the calls by action and result code the
-// scenarios caused (successes, the refused weak passwords, the throttled reads), the throttled
-// calls, a latency observation for every call and the rate limiters' waits; the LoginProfiles by
-// Ready status and reason match what kubectl lists; no password or access key is in the text. Then
-// it creates one LoginProfile per cloud and sees exactly one more create counted, as the simulator
-// received.
+// TestMetrics scrapes the manager's metrics endpoint over HTTP, as Prometheus would. It first makes,
+// per cloud, the calls it then looks for (metricsScenario: creates, a rotation, a password refused
+// as weak, a delete, a read throttled by a fault), so it needs no test to run before it. For each cloud it finds the calls by action and result code (successes, the
+// refused weak password, the throttled read), the throttled calls, a latency observation for
+// every call and the rate limiters' waits; the LoginProfiles by Ready status and reason match
+// what kubectl lists; no password or access key is in the text. Then it creates one LoginProfile
+// per cloud and sees exactly one more create counted, as the simulator received.
 func TestMetrics(t *testing.T) {
 	c := begin(t)
+	for _, ce := range c.st.clouds {
+		c.metricsScenario(ce)
+	}
 	m := c.scrape()
 	for _, name := range []string{metricCalls, metricLatency, metricThrottled, metricWait, metricProfiles,
 		"controller_runtime_reconcile_total", "workqueue_depth"} {
@@ -289,9 +292,7 @@ func TestMetrics(t *testing.T) {
 			c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": action, "code": "OK"})).
 				To(BeNumerically(">", 0), "successful %s calls to %s", action, ce.name)
 		}
-		// The scenarios' refused password (TestHealthLive's update) and throttled reads
-		// (TestThrottling), under the cloud's own codes. (The counts start with the manager process:
-		// TestRestartMidCreation started this one, after TestWeakPassword.)
+		// metricsScenario's refused password and throttled read, under the cloud's own codes.
 		c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": "update", "code": ce.weakPasswordCode})).
 			To(BeNumerically(">=", 1))
 		throttleCode := ce.sim.Admin.ThrottlingFault(utils.OpGet).Code
@@ -299,7 +300,7 @@ func TestMetrics(t *testing.T) {
 		c.g.Expect(throttledGets).To(BeNumerically(">=", 1), "reads throttled with %s", throttleCode)
 		c.g.Expect(m.Sum(metricThrottled, map[string]string{"cloud": ce.name, "action": "get"})).To(Equal(throttledGets))
 		c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "code": "Error"})).To(BeZero(),
-			"every error of the scenarios has a code: %v", m.LabelValues(metricCalls, "code"))
+			"every error has a code: %v", m.LabelValues(metricCalls, "code"))
 		c.g.Expect(m.Sum(metricCalls, cloud)).To(BeNumerically(">", 0))
 		for _, kind := range []string{"read", "write"} {
 			c.g.Expect(m.Sum(metricWait, map[string]string{"provider_config": ce.pc, "kind": kind})).To(BeNumerically(">", 0),
@@ -386,4 +387,41 @@ func TestMetrics(t *testing.T) {
 		c.g.Expect(after.Sum(metricCalls, gets)-before.Sum(metricCalls, gets)).To(BeNumerically(">=", 1),
 			"the observation before the create found no profile (%s)", o.at.profileNotFoundCode)
 	}
+}
+
+// metricsScenario makes on ce's main simulator the calls TestMetrics looks for: a get throttled
+// by a fault (the first read of a new LoginProfile, or of any the manager polls then), creates,
+// gets, an update rotating a password, an update refused as weak, and a delete. It waits for each,
+// as the simulator received it. One LoginProfile stays, Ready, so that the gauge of LoginProfiles
+// by Ready status has a series.
+func (c *tc) metricsScenario(ce *cloudEnv) {
+	c.Helper()
+	at := ce.main()
+	kept := lp{at: at, name: "metrics-kept-" + ce.name, namespace: "default", user: c.user(at, "e2e-metrics-kept"),
+		password: "Metrics-Passw0rd-Mk1!" + ce.tag}
+	gone := lp{at: at, name: "metrics-gone-" + ce.name, namespace: "default", user: c.user(at, "e2e-metrics-gone"),
+		password: "Metrics-Passw0rd-Mg1!" + ce.tag}
+	throttled := at.admin.ThrottlingFault(utils.OpGet)
+	throttled.Times = 1
+	c.g.Expect(at.admin.InjectFault(throttled)).To(Succeed())
+	c.create(kept)
+	c.create(gone)
+	c.waitReady(kept.namespace, kept.name)
+	c.waitReady(gone.namespace, gone.name)
+	c.g.Eventually(func(g Gomega) {
+		calls, err := at.admin.Calls()
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(calls).To(ContainElement(And(HaveField("Op", utils.OpGet), HaveField("Code", throttled.Code))))
+	}).WithTimeout(readyTimeout).WithPolling(polling).Should(Succeed(), "a read throttled with %s", throttled.Code)
+
+	c.setPassword(kept, "Metrics-Passw0rd-Mk2!"+ce.tag)
+	c.setPassword(gone, weakPassword)
+	c.g.Eventually(func(g Gomega) {
+		g.Expect(c.calls(kept, utils.OpUpdate)).To(ContainElement(HaveField("Code", "")))
+	}).WithTimeout(readyTimeout).WithPolling(polling).Should(Succeed(), "the rotation's update")
+	c.waitCondition(gone, metav1.ConditionFalse, "InvalidPassword")
+	c.g.Expect(c.calls(gone, utils.OpUpdate)).To(ContainElement(HaveField("Code", ce.weakPasswordCode)))
+
+	c.kubectl("delete", "loginprofiles", gone.name, "-n", gone.namespace, "--wait", "--timeout="+readyTimeout.String())
+	c.g.Expect(c.calls(gone, utils.OpDelete)).To(ContainElement(HaveField("Code", "")))
 }

@@ -58,47 +58,21 @@ type lp struct {
 
 func (o lp) secretName() string { return o.name + "-console" }
 
-// manifest is the password Secret and the LoginProfile.
-func (o lp) manifest() string {
-	return o.secretManifest(o.password) + "---\n" + o.profileManifest()
+// profile is the LoginProfile.
+func (o lp) profile() *v1alpha1.LoginProfile {
+	return utils.LoginProfile(o.at.cloud, o.namespace, o.name, o.user, v1alpha1.LoginProfileSpec{
+		ProviderConfigRef:     &v1alpha1.ProviderConfigReference{Name: o.at.pc},
+		Status:                v1alpha1.LoginStatus(o.status),
+		MFABindRequired:       o.mfa,
+		PasswordResetRequired: o.reset,
+		PasswordSecretRef:     &v1alpha1.PasswordSecretReference{Name: o.secretName()},
+		DeletionPolicy:        v1alpha1.DeletionPolicy(o.deletionPolicy),
+	})
 }
 
-// profileManifest is the LoginProfile.
-func (o lp) profileManifest() string {
-	var extra strings.Builder
-	if o.status != "" {
-		fmt.Fprintf(&extra, "  status: %s\n", o.status)
-	}
-	if o.deletionPolicy != "" {
-		fmt.Fprintf(&extra, "  deletionPolicy: %s\n", o.deletionPolicy)
-	}
-	return fmt.Sprintf(`apiVersion: iam.loginprofile.io/v1alpha1
-kind: LoginProfile
-metadata:
-  name: %s
-  namespace: %s
-spec:
-  providerConfigRef:
-    name: %s
-  %s: %s
-  mfaBindRequired: %t
-  passwordResetRequired: %t
-  passwordSecretRef:
-    name: %s
-%s`, o.name, o.namespace, o.at.pc, o.at.userField, o.user, o.mfa, o.reset, o.secretName(), extra.String())
-}
-
-// secretManifest is the password Secret holding pw.
-func (o lp) secretManifest(pw string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Secret
-metadata:
-  name: %s
-  namespace: %s
-type: Opaque
-stringData:
-  password: %q
-`, o.secretName(), o.namespace, pw)
+// secret is the password Secret holding pw.
+func (o lp) secret(pw string) *corev1.Secret {
+	return utils.PasswordSecret(o.namespace, o.secretName(), pw)
 }
 
 // tc is one test's view of the suite.
@@ -148,11 +122,13 @@ func (c *tc) kubectl(args ...string) string {
 	return out
 }
 
-// apply writes manifest to a file and runs kubectl apply -f on it.
-func (c *tc) apply(name, manifest string) {
+// apply writes objs as a manifest to a file and runs kubectl apply -f on it.
+func (c *tc) apply(name string, objs ...any) {
 	c.Helper()
+	manifest, err := utils.Manifest(objs...)
+	c.g.Expect(err).NotTo(HaveOccurred())
 	dir := filepath.Join(c.st.dir, "manifests", c.Name())
-	_, err := c.st.kubectl.ApplyManifest(dir, name+".yaml", manifest)
+	_, err = c.st.kubectl.ApplyManifest(dir, name+".yaml", manifest)
 	c.g.Expect(err).NotTo(HaveOccurred())
 }
 
@@ -160,14 +136,14 @@ func (c *tc) apply(name, manifest string) {
 func (c *tc) create(o lp) {
 	c.Helper()
 	c.st.usePassword(o.password)
-	c.apply(o.name, o.manifest())
+	c.apply(o.name, o.secret(o.password), o.profile())
 }
 
 // setPassword applies the Secret of o with a new password.
 func (c *tc) setPassword(o lp, pw string) {
 	c.Helper()
 	c.st.usePassword(pw)
-	c.apply(o.secretName()+"-"+strconv.FormatInt(time.Now().UnixNano(), 36), o.secretManifest(pw))
+	c.apply(o.secretName()+"-"+strconv.FormatInt(time.Now().UnixNano(), 36), o.secret(pw))
 }
 
 // waitReady waits with kubectl wait for the LoginProfile to be Ready.

@@ -50,6 +50,7 @@ import (
 	"github.com/go-logr/logr"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
@@ -65,9 +66,8 @@ const pollInterval = 2 * time.Second
 
 // Where things are in the repository, from this package.
 var (
-	repoRoot   = filepath.Join("..", "..")
-	crdDir     = filepath.Join(repoRoot, "config", "crd", "bases")
-	samplesDir = filepath.Join(repoRoot, "config", "samples")
+	repoRoot = filepath.Join("..", "..")
+	crdDir   = filepath.Join(repoRoot, "config", "crd", "bases")
 )
 
 // suite is what every test shares.
@@ -182,16 +182,23 @@ func startSuite() (*suite, error) {
 	st.kubectl = st.cp.Kubectl
 
 	st.simBin = simBin
-	for _, ce := range []*cloudEnv{alibabaCloud(), huaweiCloud()} {
+	for i, c := range simclouds.All() {
+		ce := newCloudEnv(i, c)
 		// The admin API shows no password: a reuse prevention of 1 lets utils.SimAdmin.PasswordIs
 		// tell whether a password is the current one.
-		ce.sim, err = st.startCloudsim(ce, ce.name, "--password-reuse-prevention", "1")
+		sim, err := st.startCloudsim(ce, ce.name, "--password-reuse-prevention", "1")
 		if err != nil {
 			return st, err
 		}
+		ce.started(sim)
 		fmt.Printf("e2e: %s simulator at %s\n", ce.name, ce.sim.URL)
-		if _, err := st.kubectl.ApplyManifest(dir, "providerconfig-"+ce.name+".yaml",
-			credentialsManifest(ce)+"---\n"+providerConfigManifest(ce, ce.pc, ce.sim)); err != nil {
+		manifest, err := utils.Manifest(utils.Namespace(utils.CredentialsNamespace),
+			utils.CredentialsSecret(ce.credentialsSecret, ce.accessKeyID, ce.accessKeySecret),
+			utils.SimProviderConfig(c, ce.pc, sim, ce.credentialsSecret))
+		if err != nil {
+			return st, err
+		}
+		if _, err := st.kubectl.ApplyManifest(dir, "providerconfig-"+ce.name+".yaml", manifest); err != nil {
 			return st, fmt.Errorf("creating the ProviderConfig %s: %w", ce.pc, err)
 		}
 		st.clouds = append(st.clouds, ce)

@@ -17,7 +17,6 @@ limitations under the License.
 package e2e
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -70,11 +69,11 @@ func TestTenancy(t *testing.T) {
 	eachCloud(t, func(c *tc, ce *cloudEnv) {
 		nsA := c.namespace("e2e-team-a-" + ce.name)
 		nsB := c.namespace("e2e-team-b-" + ce.name)
-		rules := fmt.Sprintf(`  allowedNamespaces:
-    names: [%q]
-  allowedUsers: [%q]
-  protectedUsers: [%q]
-`, nsA, teamPrefix+"*", protectedPrefix+"*")
+		rules := func(spec *v1alpha1.ProviderConfigSpec) {
+			spec.AllowedNamespaces = &v1alpha1.NamespaceSelection{Names: []string{nsA}}
+			spec.AllowedUsers = []v1alpha1.UserPattern{teamPrefix + "*"}
+			spec.ProtectedUsers = []v1alpha1.UserPattern{protectedPrefix + "*"}
+		}
 		// Reuse prevention 1, as the suite's simulators: expectPassword needs it.
 		at := c.ownSimulatorWith(ce, "tenancy", rules, "--password-reuse-prevention", "1")
 		pc := strconv.Quote(at.pc)

@@ -33,43 +33,29 @@ type Cloudsim struct {
 	Cloud string
 	// URL is the simulator's base URL, http://127.0.0.1:PORT.
 	URL string
-	// DomainID is the account's domain id, for a cloud that has one (huawei), as the binary prints
-	// it; "" otherwise.
-	DomainID string
+	// AccountID is the account's id, for a cloud whose requests carry it (Huawei Cloud's domain
+	// id), as its admin API says; "" otherwise.
+	AccountID string
 	// Admin is the client of its admin API.
 	Admin *SimAdmin
 }
 
-var (
-	// listeningLine is the line cloudsim prints once it listens: "cloudsim: <cloud> <API>
-	// simulator listening on <url>".
-	listeningLine = regexp.MustCompile(`^cloudsim: (\S+) .*simulator listening on (http://\S+)`)
-	// domainLine follows it for a cloud whose accounts have a domain id.
-	domainLine = regexp.MustCompile(`^cloudsim: (\S+) domain id (\S+)`)
-)
-
-// cloudsWithDomain are the clouds whose simulator prints a domain id after the listening line.
-var cloudsWithDomain = map[string]bool{"huawei": true}
+// listeningLine is the line cloudsim prints once it listens: "cloudsim: <cloud> <API> simulator
+// listening on <url>".
+var listeningLine = regexp.MustCompile(`^cloudsim: (\S+) .*simulator listening on (http://\S+)`)
 
 // StartCloudsim starts the simulator binary with args (add --listen 127.0.0.1:0 for a free port,
-// --cloud to choose the cloud) and waits until it prints the URL it listens on (and, for a cloud
-// that has one, the domain id) and its admin API answers.
+// --cloud to choose the cloud) and waits until it prints the URL it listens on and its admin API
+// answers, which tells the account's id.
 func StartCloudsim(bin string, args []string, logPath string, timeout time.Duration) (*Cloudsim, error) {
 	type listening struct{ cloud, url string }
 	urls := make(chan listening, 1)
-	domains := make(chan string, 1)
 	p, err := StartProcess(ProcessOptions{
 		Name: "cloudsim", Path: bin, Args: args, LogPath: logPath,
 		OnLine: func(line string) {
 			if m := listeningLine.FindStringSubmatch(line); m != nil {
 				select {
 				case urls <- listening{m[1], m[2]}:
-				default:
-				}
-			}
-			if m := domainLine.FindStringSubmatch(line); m != nil {
-				select {
-				case domains <- m[2]:
 				default:
 				}
 			}
@@ -92,15 +78,6 @@ func StartCloudsim(bin string, args []string, logPath string, timeout time.Durat
 	case <-deadline:
 		return fail(`"<cloud> ... simulator listening on http://..."`)
 	}
-	if cloudsWithDomain[sim.Cloud] {
-		select {
-		case sim.DomainID = <-domains:
-		case <-p.Exited():
-			return nil, fmt.Errorf("cloudsim exited before printing the domain id (%w); its output:\n%s", p.ExitCause(), p.LogTail(20))
-		case <-deadline:
-			return fail(`"<cloud> domain id ..."`)
-		}
-	}
 	if sim.Admin, err = NewSimAdmin(sim.URL); err != nil {
 		_ = p.Kill()
 		return nil, fmt.Errorf("cloudsim's admin API at %s does not answer: %w", sim.URL, err)
@@ -109,6 +86,7 @@ func StartCloudsim(bin string, args []string, logPath string, timeout time.Durat
 		_ = p.Kill()
 		return nil, fmt.Errorf("cloudsim printed it simulates %s, its admin API says %s", sim.Cloud, sim.Admin.Cloud())
 	}
+	sim.AccountID = sim.Admin.AccountID()
 	return sim, nil
 }
 

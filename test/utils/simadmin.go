@@ -162,6 +162,10 @@ func userPath(user string, rest ...string) string {
 // Cloud is the simulated cloud: "alibaba", "huawei".
 func (s *SimAdmin) Cloud() string { return s.cloud.Cloud }
 
+// AccountID is the account's id, for a cloud whose requests carry it (Huawei Cloud's domain id);
+// "" for the others.
+func (s *SimAdmin) AccountID() string { return s.cloud.AccountID }
+
 // Capabilities are the fields of the cloud's login profile.
 func (s *SimAdmin) Capabilities() simcore.Capabilities { return s.cloud.Capabilities }
 
