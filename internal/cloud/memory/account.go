@@ -66,22 +66,18 @@ func NewAccount(o Options) *Account {
 
 // The account's error codes: the names of the core's kinds.
 var codes = simcore.CodeTable{
-	string(simcore.UserNotFound):    {Status: http.StatusNotFound, Message: "The user does not exist."},
-	string(simcore.ProfileNotFound): {Status: http.StatusNotFound, Message: "The user has no login profile."},
-	string(simcore.ProfileExists):   {Status: http.StatusConflict, Message: "The user has a login profile already."},
-	string(simcore.PasswordWeak):    {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy."},
-	string(simcore.PasswordReused):  {Status: http.StatusBadRequest, Message: "The password was used recently."},
-	string(simcore.Throttled):       {Status: http.StatusTooManyRequests, Message: "Over the account's quota."},
-	string(simcore.Unavailable):     {Status: http.StatusServiceUnavailable, Message: "The service is unavailable."},
+	string(simcore.UserNotFound):    {Status: http.StatusNotFound, Message: "The user does not exist.", Kind: simcore.UserNotFound},
+	string(simcore.ProfileNotFound): {Status: http.StatusNotFound, Message: "The user has no login profile.", Kind: simcore.ProfileNotFound},
+	string(simcore.ProfileExists):   {Status: http.StatusConflict, Message: "The user has a login profile already.", Kind: simcore.ProfileExists},
+	string(simcore.PasswordWeak): {Status: http.StatusBadRequest, Message: "The password does not comply with the password policy.",
+		Kind: simcore.PasswordWeak, KindMessage: "The password does not comply with the password policy: {reason}."},
+	string(simcore.PasswordReused): {Status: http.StatusBadRequest, Message: "The password was used recently.", Kind: simcore.PasswordReused},
+	string(simcore.Throttled):      {Status: http.StatusTooManyRequests, Message: "Over the account's quota.", Kind: simcore.Throttled},
+	string(simcore.Unavailable):    {Status: http.StatusServiceUnavailable, Message: "The service is unavailable.", Kind: simcore.Unavailable},
 }
 
-// translate answers a neutral error with the code of its kind, and says why a password is weak.
-func translate(e *simcore.Error) *simcore.APIError {
-	if e.Kind == simcore.PasswordWeak && e.Reason != "" {
-		return codes.New(string(e.Kind), "The password does not comply with the password policy: "+e.Reason+".")
-	}
-	return codes.New(string(e.Kind), "")
-}
+// translate answers a neutral error with the code of its kind.
+var translate = codes.Translator()
 
 // PasswordPolicy is an in-memory account's password policy: a length, and the reuse prevention.
 type PasswordPolicy struct {
@@ -92,11 +88,13 @@ type PasswordPolicy struct {
 	ReusePrevention int
 }
 
-// Check implements simcore.PasswordPolicy.
-func (p PasswordPolicy) Check(_, password string) string {
-	return simcore.CheckLength(password, simcore.Setting(p.MinimumLength, defaultMinimumLength),
-		simcore.Setting(p.MaximumLength, defaultMaximumLength))
+// Length implements simcore.LengthPolicy: the only rule of the policy.
+func (p PasswordPolicy) Length() simcore.Length {
+	return simcore.Length{Minimum: simcore.Setting(p.MinimumLength, defaultMinimumLength), Maximum: simcore.Setting(p.MaximumLength, defaultMaximumLength)}
 }
+
+// Check implements simcore.PasswordPolicy: nothing beyond the length.
+func (PasswordPolicy) Check(_, _ string) string { return "" }
 
 // ReuseWindow implements simcore.PasswordPolicy.
 func (p PasswordPolicy) ReuseWindow() int { return p.ReusePrevention }
