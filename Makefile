@@ -118,6 +118,22 @@ chaos: build envtest ## Kill the manager (SIGKILL) during batches of changes, fa
 	CHAOS_ASSERT="$(CHAOS_ASSERT)" CHAOS_SEED="$(CHAOS_SEED)" CHAOS_CLOUDS="$(CHAOS_CLOUDS)" CHAOS_REPORT="$(CURDIR)/bin/chaos-report.md" \
 	go test -count=1 -v -timeout 90m -run '^TestChaos$$' ./test/chaos/ 2>&1 | tee bin/chaos.log
 
+# The scale benchmark (test/scale, docs/benchmarks.md). Override on the command line:
+# make bench-scale SCALE_N=10000 SCALE_ACCOUNTS=10 SCALE_CLOUDS=alibaba
+SCALE_N ?= 1000
+SCALE_ACCOUNTS ?= 1
+SCALE_POLL ?= 3s
+SCALE_CLOUDS ?=
+SCALE_STEADY ?=
+SCALE_PROBES ?=
+
+.PHONY: bench-scale
+bench-scale: build envtest ## Scale benchmark: N LoginProfiles over accounts at the simulated clouds' real quotas; one table per cloud (bin/bench-scale.md).
+	KUBEBUILDER_ASSETS="$(ASSETS)" MANAGER_BIN="$(CURDIR)/bin/manager" \
+	SCALE_N="$(SCALE_N)" SCALE_ACCOUNTS="$(SCALE_ACCOUNTS)" SCALE_POLL="$(SCALE_POLL)" SCALE_CLOUDS="$(SCALE_CLOUDS)" \
+	SCALE_STEADY="$(SCALE_STEADY)" SCALE_PROBES="$(SCALE_PROBES)" SCALE_REPORT="$(CURDIR)/bin/bench-scale.md" \
+	go test -count=1 -v -timeout 180m -run '^TestScale$$' ./test/scale/ 2>&1 | tee bin/bench-scale.log
+
 .PHONY: lint
 lint: golangci-lint ## Run golangci-lint.
 	$(GOLANGCI_LINT) run
