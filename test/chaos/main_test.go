@@ -55,7 +55,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -64,12 +63,6 @@ import (
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
-)
-
-// Environment variables the campaign needs; `make test` and `make chaos` set them.
-const (
-	envAssets  = "KUBEBUILDER_ASSETS"
-	envManager = "MANAGER_BIN"
 )
 
 var crdDir = filepath.Join("..", "..", "config", "crd", "bases")
@@ -105,20 +98,9 @@ type cloudEnv struct {
 
 func startSuite(cfg config) (*suite, error) {
 	s := &suite{cfg: cfg}
-	assets, bin := os.Getenv(envAssets), os.Getenv(envManager)
-	var missing []string
-	if err := utils.CheckAssets(assets); err != nil {
-		missing = append(missing, fmt.Sprintf("%s (kube-apiserver, etcd, kubectl): %v", envAssets, err))
-	}
-	if bin == "" {
-		missing = append(missing, envManager+" is not set")
-	} else if err := utils.CheckExecutable(bin); err != nil {
-		missing = append(missing, fmt.Sprintf("%s: %v", envManager, err))
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("the chaos trials run the built manager: run `make test` or `make chaos` (they build "+
-			"bin/manager and the Kubernetes binaries and set %s and %s), or set them yourself:\n  %s",
-			envAssets, envManager, strings.Join(missing, "\n  "))
+	assets, bin, err := utils.ManagerBinaries("the chaos trials", "make chaos")
+	if err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "loginprofile-chaos-")
 	if err != nil {
@@ -203,21 +185,7 @@ func startSuite(cfg config) (*suite, error) {
 
 // waitProviderConfigReady polls until the ProviderConfig is Ready.
 func (s *suite) waitProviderConfigReady(name string) error {
-	deadline := time.Now().Add(time.Minute)
-	var pc v1alpha1.ProviderConfig
-	for {
-		err := s.k8s.Get(context.Background(), client.ObjectKey{Name: name}, &pc)
-		if err == nil && meta.IsStatusConditionTrue(pc.Status.Conditions, v1alpha1.ConditionReady) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if err != nil {
-				return fmt.Errorf("reading ProviderConfig %s: %w", name, err)
-			}
-			return fmt.Errorf("ProviderConfig %s is not Ready within a minute: %+v", name, pc.Status.Conditions)
-		}
-		time.Sleep(100 * time.Millisecond) // a poll interval
-	}
+	return utils.WaitProviderConfigReady(s.k8s, name, nil)
 }
 
 // teardown stops the manager, the simulators, the proxy and the control plane; it keeps the

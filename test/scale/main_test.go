@@ -54,12 +54,6 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
-// Environment variables the benchmark needs; `make test` and `make bench-scale` set them.
-const (
-	envAssets  = "KUBEBUILDER_ASSETS"
-	envManager = "MANAGER_BIN"
-)
-
 var crdDir = filepath.Join("..", "..", "config", "crd", "bases")
 
 func TestScale(t *testing.T) {
@@ -71,20 +65,9 @@ func TestScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	logf.SetLogger(logr.Discard()) // envtest's own log lines; the manager logs to its own file
-	assets, bin := os.Getenv(envAssets), os.Getenv(envManager)
-	var missing []string
-	if err := utils.CheckAssets(assets); err != nil {
-		missing = append(missing, fmt.Sprintf("%s (kube-apiserver, etcd, kubectl): %v", envAssets, err))
-	}
-	if bin == "" {
-		missing = append(missing, envManager+" is not set")
-	} else if err := utils.CheckExecutable(bin); err != nil {
-		missing = append(missing, fmt.Sprintf("%s: %v", envManager, err))
-	}
-	if len(missing) > 0 {
-		t.Fatalf("the scale benchmark runs the built manager: run `make test` or `make bench-scale` (they build "+
-			"bin/manager and the Kubernetes binaries and set %s and %s), or set them yourself:\n  %s",
-			envAssets, envManager, strings.Join(missing, "\n  "))
+	assets, bin, err := utils.ManagerBinaries("the scale benchmark", "make bench-scale")
+	if err != nil {
+		t.Fatal(err)
 	}
 	dir, err := os.MkdirTemp("", "loginprofile-scale-")
 	if err != nil {

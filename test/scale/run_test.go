@@ -31,7 +31,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -194,25 +193,11 @@ func (r *cloudRun) setup(assets string) error {
 
 // waitProviderConfigReady polls until the ProviderConfig is Ready.
 func (r *cloudRun) waitProviderConfigReady(name string) error {
-	deadline := time.Now().Add(time.Minute)
-	var pc v1alpha1.ProviderConfig
-	for {
-		err := r.k8s.Get(context.Background(), client.ObjectKey{Name: name}, &pc)
-		if err == nil && meta.IsStatusConditionTrue(pc.Status.Conditions, v1alpha1.ConditionReady) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if err != nil {
-				return fmt.Errorf("reading ProviderConfig %s: %w", name, err)
-			}
-			return fmt.Errorf("ProviderConfig %s is not Ready within a minute: %+v", name, pc.Status.Conditions)
-		}
-		select {
-		case <-r.mgr.p.Exited():
-			return r.mgr.exitErr()
-		case <-time.After(100 * time.Millisecond): // polling
-		}
+	err := utils.WaitProviderConfigReady(r.k8s, name, r.mgr.p.Exited())
+	if errors.Is(err, utils.ErrExited) {
+		return r.mgr.exitErr()
 	}
+	return err
 }
 
 func (r *cloudRun) teardown() {
