@@ -24,6 +24,7 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -72,6 +73,8 @@ func main() {
 		concurrency          int
 		credentialsNSFlag    string
 		extraSuffixesFlag    string
+		shardName            string
+		shardSelector        string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443",
 		"The address the metrics endpoint binds to: :8443 for HTTPS, :8080 for HTTP with --metrics-secure=false, 0 to disable it.")
@@ -92,6 +95,12 @@ func main() {
 	flag.StringVar(&extraSuffixesFlag, "extra-endpoint-suffixes", "",
 		"Comma-separated domains allowed for ProviderConfig endpoints besides the clouds' own (aliyuncs.com; myhuaweicloud.com, "+
 			"myhuaweicloud.eu), for private deployments, e.g. iam.corp.example. Loopback hosts are always allowed.")
+	flag.StringVar(&shardSelector, "provider-config-selector", "",
+		"A label selector over ProviderConfigs (e.g. shard=a, or tier in (gold,silver)): this manager acts only on the matching "+
+			"ProviderConfigs and their LoginProfiles, and another shard on the others. Empty: every ProviderConfig. Needs --shard-name.")
+	flag.StringVar(&shardName, "shard-name", "",
+		"The name of this shard (a DNS label), needed with --provider-config-selector: its leader election Lease is "+
+			"<name>."+manager.LeaderElectionID+", and its writes name it as field manager.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -112,6 +121,16 @@ func main() {
 		setupLog.Error(err, "Invalid flag")
 		os.Exit(2)
 	}
+	shard, err := manager.NewShard(shardName, shardSelector)
+	if err != nil {
+		setupLog.Error(err, "Invalid flag")
+		os.Exit(2)
+	}
+	memLimit, err := manager.SetMemoryLimit(os.Getenv, os.ReadFile, debug.SetMemoryLimit)
+	if err != nil {
+		// Not fatal: the manager runs as it did without a soft limit.
+		setupLog.Error(err, "No soft memory limit set; set GOMEMLIMIT to give one")
+	}
 
 	metricsOpts := metricsserver.Options{
 		BindAddress:   metricsAddr,
@@ -126,18 +145,22 @@ func main() {
 	// Leader election keeps controller-runtime's default namespace (the service account's): the
 	// credentials namespace can be set apart from the manager's, and the Lease's RBAC is granted in
 	// the manager's namespace.
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
+	restConfig := ctrl.GetConfigOrDie()
+	if ua := shard.UserAgent(); ua != "" {
+		restConfig.UserAgent = ua
+	}
+	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                  scheme,
 		Metrics:                 metricsOpts,
 		HealthProbeBindAddress:  probeAddr,
 		LeaderElection:          enableLeaderElection,
-		LeaderElectionID:        "loginprofile-operator.iam.loginprofile.io",
+		LeaderElectionID:        shard.LeaderElectionID(),
 		LeaderElectionNamespace: leaderElectionNS,
 		// The manager exits as soon as Start returns, so it can hand the Lease over at once on a
 		// clean shutdown (a rolling update): the other replica takes over within its retry period
 		// instead of waiting for the lease to expire.
 		LeaderElectionReleaseOnCancel: true,
-		Cache:                         manager.CacheOptions(),
+		Cache:                         shard.RestrictCache(manager.CacheOptions()),
 	})
 	if err != nil {
 		setupLog.Error(err, "Unable to create the manager")
@@ -165,6 +188,9 @@ func main() {
 		Recorder:     mgr.GetEventRecorder("loginprofile-operator"),
 		PollInterval: pollInterval,
 		CloudTimeout: cloudTimeout,
+		// The cache holds the shard's ProviderConfigs only; the reconciler checks their labels all
+		// the same, before it touches anything.
+		ProviderConfigSelector: shard.Selector,
 	}).SetupWithManager(ctx, mgr, ctrlOpts); err != nil {
 		setupLog.Error(err, "Unable to set up the controller", "controller", "LoginProfile")
 		os.Exit(1)
@@ -172,12 +198,14 @@ func main() {
 	if err := (&providerconfig.Reconciler{
 		Client:    mgr.GetClient(),
 		Providers: providers,
+		Selector:  shard.Selector,
 	}).SetupWithManager(mgr); err != nil {
 		setupLog.Error(err, "Unable to set up the controller", "controller", "ProviderConfig")
 		os.Exit(1)
 	}
 
-	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: mgr.GetClient(), Elected: mgr.Elected()})
+	ctrlmetrics.Registry.MustRegister(&loginprofile.ReadyCollector{Reader: mgr.GetClient(), Elected: mgr.Elected(),
+		ProviderConfigSelector: shard.Selector})
 
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		setupLog.Error(err, "Unable to set up the health check")
@@ -189,7 +217,9 @@ func main() {
 	}
 
 	setupLog.Info("Starting the manager", "pollInterval", pollInterval, "leaderElection", enableLeaderElection,
-		"credentialsNamespace", credentialsNS, "credentialsNamespaceFrom", credentialsNSFrom, "extraEndpointSuffixes", extraSuffixes)
+		"leaderElectionID", shard.LeaderElectionID(), "shard", shard.String(),
+		"credentialsNamespace", credentialsNS, "credentialsNamespaceFrom", credentialsNSFrom, "extraEndpointSuffixes", extraSuffixes,
+		"memoryLimit", memLimit.Bytes, "memoryLimitFrom", memLimit.From)
 	if err := mgr.Start(ctx); err != nil {
 		setupLog.Error(err, "Problem running the manager")
 		os.Exit(1)

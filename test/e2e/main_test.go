@@ -27,8 +27,9 @@ limitations under the License.
 // uses its own objects and cloud users. The tests run in the order of the files' names, and in
 // their order in each file: the scenarios (e2e_test.go), then what GitOps tools see of them
 // (gitops_test.go: TestHealthLive, TestMetrics, which counts the scenarios' calls), then
-// TestLeaderElection (two replicas, replacing the suite's manager for a while), TestTenancy
-// (multitenancy_test.go: named to run before the next one), and last TestNoSecretsInLogs
+// TestLeaderElection (two replicas, replacing the suite's manager for a while), TestShards
+// (multishard_test.go: two shards, replacing it too), TestTenancy (multitenancy_test.go: named to
+// run before the next one), and last TestNoSecretsInLogs
 // (secrets_test.go), which stops the manager and reads the logs of every manager process the run
 // started.
 //

@@ -38,6 +38,8 @@ const (
 	release          = "loginprofile-operator"
 	customRelease    = "custom"
 	valuesWithCreds  = "testdata/values-credentials.yaml"
+	valuesShards     = "testdata/values-shards.yaml"
+	shardedRelease   = "sharded"
 	helmMissingError = "HELM_BIN is not set: run `make test`, or export HELM_BIN=$(hack/helm.sh)"
 )
 
@@ -275,6 +277,46 @@ func TestChartRendersFlags(t *testing.T) {
 	g.Expect(container["args"]).NotTo(ContainElement(HavePrefix("--extra-endpoint-suffixes")))
 }
 
+// TestChartRendersShards: each shard of the values is a Deployment of its own, with the shard's
+// flags (which cmd/main.go defines), replicas and resources, and pods that neither the other
+// shard's Deployment nor its PodDisruptionBudget select; the metrics Service covers them all.
+func TestChartRendersShards(t *testing.T) {
+	g := NewWithT(t)
+	ms := render(t, shardedRelease, "--values", valuesShards)
+	fullname := shardedRelease + "-loginprofile-operator"
+	type want struct {
+		args     []string
+		replicas int64
+		memory   string
+	}
+	for shard, w := range map[string]want{
+		"a": {args: []string{"--shard-name=a", "--provider-config-selector=shard=a"}, replicas: 2, memory: "128Mi"},
+		"b": {args: []string{"--shard-name=b", "--provider-config-selector=shard in (b,c)"}, replicas: 1, memory: "256Mi"},
+	} {
+		d := find(t, ms, "Deployment", fullname+"-"+shard)
+		container := containerOf(t, d)
+		g.Expect(container["args"]).To(ContainElements(w.args), "shard %s", shard)
+		g.Expect(container["args"]).To(ContainElement("--leader-elect"), "shard %s", shard)
+		replicas, _, _ := unstructured.NestedInt64(d.Object, "spec", "replicas")
+		g.Expect(replicas).To(Equal(w.replicas), "shard %s", shard)
+		memory, _, _ := unstructured.NestedString(container, "resources", "limits", "memory")
+		g.Expect(memory).To(Equal(w.memory), "shard %s", shard)
+		selector, _, _ := unstructured.NestedStringMap(d.Object, "spec", "selector", "matchLabels")
+		podLabels, _, _ := unstructured.NestedStringMap(d.Object, "spec", "template", "metadata", "labels")
+		g.Expect(selector).To(HaveKeyWithValue("iam.loginprofile.io/shard", shard))
+		g.Expect(podLabels).To(HaveKeyWithValue("iam.loginprofile.io/shard", shard))
+	}
+	for _, m := range ms {
+		if kind := m.obj.GetKind(); kind == "Deployment" || kind == "PodDisruptionBudget" {
+			g.Expect(m.obj.GetName()).NotTo(Equal(fullname), "no unsharded %s beside the shards", kind)
+		}
+	}
+	pdb := find(t, ms, "PodDisruptionBudget", fullname+"-a")
+	g.Expect(js(pdb.Object["spec"])).To(ContainSubstring(`"iam.loginprofile.io/shard":"a"`))
+	svc := find(t, ms, "Service", fullname+"-metrics")
+	g.Expect(js(svc.Object["spec"])).NotTo(ContainSubstring("iam.loginprofile.io/shard"), "the metrics Service selects every shard's pods")
+}
+
 func containerOf(t *testing.T, deployment *unstructured.Unstructured) map[string]any {
 	t.Helper()
 	containers, _, _ := unstructured.NestedSlice(deployment.Object, "spec", "template", "spec", "containers")
@@ -303,6 +345,13 @@ func TestChartValuesRefused(t *testing.T) {
 			"--set", "credentials.huaweiFederation.token.audience=x"}, "credentials.huaweiFederation.idpId is required"},
 		{"federation without audience", []string{"--set", "credentials.huaweiFederation.enabled=true",
 			"--set", "credentials.huaweiFederation.idpId=x"}, "the client ID of the identity provider"},
+		{"shard without selector", []string{"--set", "shards[0].name=a"}, "selector"},
+		{"shard with a blank selector", []string{"--set", "shards[0].name=a", "--set", "shards[0].selector= "}, "selector"},
+		{"shard name not a DNS label", []string{"--set", "shards[0].name=Shard_A", "--set", "shards[0].selector=shard=a"}, "name"},
+		{"shard name used twice", []string{"--set", "shards[0].name=a", "--set", "shards[0].selector=shard=a",
+			"--set", "shards[1].name=a", "--set", "shards[1].selector=shard=b"}, `the name "a" is used twice`},
+		{"shard replicas without leader election", []string{"--set", "leaderElection.enabled=false", "--set", "replicaCount=1",
+			"--set", "shards[0].name=a", "--set", "shards[0].selector=shard=a", "--set", "shards[0].replicas=2"}, "needs leaderElection.enabled"},
 		{"provider config without spec", []string{"--set", "providerConfigs[0].name=default"}, "spec"},
 		{"provider config misspelt", []string{"--set", "providerConfigs[0].name=default", "--set", "providerConfigs[0].spec.x=1",
 			"--set", "providerConfigs[0].rateLimit.readsPerSecond=1"}, "rateLimit"},
@@ -333,6 +382,7 @@ func TestChartApplies(t *testing.T) {
 	}{
 		{release, nil},
 		{customRelease, []string{"--values", valuesWithCreds}},
+		{shardedRelease, []string{"--values", valuesShards}},
 	} {
 		t.Run(testName(tc.name), func(t *testing.T) {
 			ctx := context.Background()
@@ -344,8 +394,11 @@ func TestChartApplies(t *testing.T) {
 			}
 			want := map[string]int{"CustomResourceDefinition": 2, "ServiceAccount": 1, "ClusterRole": 9,
 				"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1, "Deployment": 1, "PodDisruptionBudget": 1}
-			if tc.name == customRelease {
+			switch tc.name {
+			case customRelease:
 				want["ProviderConfig"] = 2
+			case shardedRelease:
+				want["Deployment"] = 2 // shard b's single replica has no PodDisruptionBudget
 			}
 			g.Expect(kinds).To(Equal(want))
 

@@ -52,3 +52,41 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   name: {{ include "loginprofile-operator.serviceAccountName" . }}
   namespace: {{ .Release.Namespace }}
 {{- end }}
+
+{{/*
+The shards, as a YAML list: .Values.shards, checked (each name once: it names a Deployment and a
+Lease), or one shard without name or selector (one Deployment for every ProviderConfig).
+*/}}
+{{- define "loginprofile-operator.shards" -}}
+{{- $seen := dict }}
+{{- range .Values.shards }}
+{{- if hasKey $seen .name }}
+{{- fail (printf "shards: the name %q is used twice; each shard needs its own (it names the shard's Deployment and leader election Lease)" .name) }}
+{{- end }}
+{{- $_ := set $seen .name true }}
+{{- end }}
+{{- if .Values.shards }}
+{{- toYaml .Values.shards }}
+{{- else }}
+- {}
+{{- end }}
+{{- end }}
+
+{{/* The label that tells the pods of one shard from another's. */}}
+{{- define "loginprofile-operator.shardLabel" -}}
+iam.loginprofile.io/shard
+{{- end }}
+
+{{/* The name of a shard's Deployment and PodDisruptionBudget: <fullname>-<shard>, or <fullname> without shards. */}}
+{{- define "loginprofile-operator.deploymentName" -}}
+{{- $full := include "loginprofile-operator.fullname" .root }}
+{{- if .shard.name }}
+{{- $name := printf "%s-%s" $full .shard.name }}
+{{- if gt (len $name) 63 }}
+{{- fail (printf "shards: the Deployment name %q is longer than 63 characters: shorten the shard's name or fullnameOverride" $name) }}
+{{- end }}
+{{- $name }}
+{{- else }}
+{{- $full }}
+{{- end }}
+{{- end }}

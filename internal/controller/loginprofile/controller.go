@@ -57,7 +57,8 @@ const (
 // SetupWithManager registers the controller, its field indexes and its watches:
 //   - LoginProfiles, on spec changes (generation), annotation changes and deletion; the
 //     controller's own status writes do not wake it up;
-//   - ProviderConfigs, to bring back the LoginProfiles that use one when it appears or changes;
+//   - ProviderConfigs, to bring back the LoginProfiles that use one when it appears or changes,
+//     its labels included: they choose the shard, and a LoginProfile moves with them;
 //   - Secrets, metadata only (no Secret content is cached), to react at once to a password
 //     Secret or a credentials Secret being created or changed;
 //   - LoginProfiles again, to bring back the other LoginProfiles of the same cloud user when one
@@ -98,7 +99,7 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager, opt
 		For(&v1alpha1.LoginProfile{}, builder.WithPredicates(predicate.Or[client.Object](
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, deletionStarted()))).
 		Watches(&v1alpha1.ProviderConfig{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfProviderConfig),
-			builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+			builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.profilesOfSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Watches(&v1alpha1.LoginProfile{}, r.ownershipHandler()).

@@ -22,6 +22,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -39,6 +40,9 @@ type ReadyCollector struct {
 	// the collector reports nothing, so that the replicas of a leader-elected deployment do not
 	// each report every LoginProfile and a sum over them counts each once.
 	Elected <-chan struct{}
+	// ProviderConfigSelector, when set, is the shard's: only the LoginProfiles of the
+	// ProviderConfigs it matches are counted, so that a sum over the shards counts each once.
+	ProviderConfigSelector labels.Selector
 }
 
 // Describe implements prometheus.Collector.
@@ -60,9 +64,17 @@ func (c *ReadyCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(profilesDesc, err)
 		return
 	}
+	inShard, err := c.shardConfigs(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(profilesDesc, err)
+		return
+	}
 	type key struct{ ready, reason string }
 	counts := map[key]int{}
 	for i := range list.Items {
+		if inShard != nil && !inShard[list.Items[i].ProviderConfigName()] {
+			continue
+		}
 		k := key{ready: "Unknown"}
 		if cond := meta.FindStatusCondition(list.Items[i].Status.Conditions, v1alpha1.ConditionReady); cond != nil {
 			k = key{ready: string(cond.Status), reason: cond.Reason}
@@ -72,4 +84,21 @@ func (c *ReadyCollector) Collect(ch chan<- prometheus.Metric) {
 	for k, n := range counts {
 		ch <- prometheus.MustNewConstMetric(profilesDesc, prometheus.GaugeValue, float64(n), k.ready, k.reason)
 	}
+}
+
+// shardConfigs is the set of the names of the shard's ProviderConfigs; nil when the manager is no
+// shard (every LoginProfile counts).
+func (c *ReadyCollector) shardConfigs(ctx context.Context) (map[string]bool, error) {
+	if c.ProviderConfigSelector == nil {
+		return nil, nil
+	}
+	var pcs v1alpha1.ProviderConfigList
+	if err := c.Reader.List(ctx, &pcs, client.MatchingLabelsSelector{Selector: c.ProviderConfigSelector}); err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(pcs.Items))
+	for i := range pcs.Items {
+		names[pcs.Items[i].Name] = true
+	}
+	return names, nil
 }

@@ -26,6 +26,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -59,6 +60,9 @@ type Reconciler struct {
 	CloudTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ProviderConfigSelector, when set, is the shard's (--provider-config-selector): the manager
+	// acts only on the LoginProfiles of the ProviderConfigs it matches (see inShard).
+	ProviderConfigSelector labels.Selector
 
 	throttle backoff
 }
@@ -84,6 +88,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	lp := &v1alpha1.LoginProfile{}
 	if err := r.Get(ctx, req.NamespacedName, lp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	// Another shard's LoginProfile is not touched at all, not even its status.
+	if mine, err := r.inShard(ctx, lp); !mine {
+		r.throttle.reset(req.NamespacedName)
+		return ctrl.Result{}, err
 	}
 	s := &state{lp: lp, written: lp.DeepCopy()}
 	if c := readyCondition(lp); c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == lp.Generation {

@@ -28,6 +28,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -53,6 +54,9 @@ const (
 type Reconciler struct {
 	client.Client
 	Providers *cloud.Providers
+	// Selector, when set, is the shard's (--provider-config-selector): only the ProviderConfigs
+	// it matches are this manager's to report on; another shard writes the others' status.
+	Selector labels.Selector
 }
 
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=providerconfigs,verbs=get;list;watch
@@ -66,6 +70,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			r.Providers.Forget(req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if r.Selector != nil && !r.Selector.Matches(labels.Set(pc.Labels)) {
+		// Another shard's (its label changed, or the cache holds every ProviderConfig): its
+		// client is no longer this manager's to keep.
+		r.Providers.Forget(req.Name)
+		return ctrl.Result{}, nil
 	}
 	before := pc.DeepCopy()
 	cond := metav1.Condition{Type: v1alpha1.ConditionReady, ObservedGeneration: pc.Generation}
@@ -92,12 +102,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return ctrl.Result{}, result
 }
 
-// SetupWithManager registers the controller. It watches Secret metadata to notice a credentials
-// Secret being created, changed or deleted.
+// SetupWithManager registers the controller. It watches ProviderConfigs' spec and labels (which
+// choose the shard), and Secret metadata to notice a credentials Secret being created, changed or
+// deleted.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("providerconfig").
-		For(&v1alpha1.ProviderConfig{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&v1alpha1.ProviderConfig{}, builder.WithPredicates(
+			predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}))).
 		WatchesMetadata(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.configsOfSecret),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Complete(r)
