@@ -65,6 +65,7 @@ type Reconciler struct {
 	ProviderConfigSelector labels.Selector
 
 	throttle backoff
+	started  visits
 }
 
 // state is one reconcile's view of the object: the object being changed and the status last
@@ -199,6 +200,11 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	sec, err := r.passwordSecret(ctx, lp)
 	if err != nil && !errors.Is(err, errPasswordSecret) {
 		return r.secretError(lp, err)
+	}
+	// In sync when the manager started, its Secret unchanged since: its first poll is spread over
+	// the interval rather than made at once with every other object's.
+	if first := r.started.firstVisit(client.ObjectKeyFromObject(lp)); first && sec != nil && s.inSync && ledgerOf(lp).current(sec.source()) {
+		return ctrl.Result{RequeueAfter: spread(r.PollInterval), Priority: lowPriority}, nil
 	}
 	// A password the cloud refused for this spec is not sent again until the Secret's password or
 	// the spec changes, however many events (or manager restarts) bring the object back.

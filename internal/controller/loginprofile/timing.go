@@ -39,6 +39,25 @@ func (r *Reconciler) pollAgain() ctrl.Result {
 	return ctrl.Result{RequeueAfter: jitter(r.PollInterval), Priority: lowPriority}
 }
 
+// visits remembers the objects this manager has reconciled since it started (or became leader).
+type visits struct{ seen sync.Map }
+
+// firstVisit reports whether key is reconciled for the first time since the manager started.
+func (v *visits) firstVisit(key types.NamespacedName) bool {
+	_, seen := v.seen.LoadOrStore(key, struct{}{})
+	return !seen
+}
+
+// spread is a delay drawn uniformly within d: after a restart, the first polls of the objects
+// found in sync are spread over the poll interval, so that they do not all read the cloud at
+// once (the account's read quota) nor fill the queue ahead of new work.
+func spread(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(d))) //nolint:gosec // not security sensitive
+}
+
 // pause waits d, or until ctx ends (the manager stops: nothing was sent yet).
 func pause(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
