@@ -17,13 +17,11 @@ limitations under the License.
 package scale
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds/all" // every simulated cloud
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
@@ -47,8 +45,7 @@ type account struct {
 // cloudKind is what differs between the clouds for the benchmark.
 type cloudKind struct {
 	name string
-	// reads and writes are the account's real quotas a second, which the simulator enforces and
-	// the operator's limiter defaults to.
+	// reads and writes are the cloud's quotas per account, per second.
 	reads, writes int
 	// newAccount starts a simulator with the quotas given (0: the cloud's), serving on loopback.
 	newAccount func(reads, writes int) (*account, error)
@@ -57,48 +54,31 @@ type cloudKind struct {
 	setUser func(spec *v1alpha1.LoginProfileSpec, user string)
 }
 
-var cloudKinds = map[string]cloudKind{
-	"alibaba": {
-		name: "alibaba", reads: alibaba.DefaultReadsPerSecond, writes: alibaba.DefaultWritesPerSecond,
-		newAccount: func(reads, writes int) (*account, error) {
-			s := alibaba.NewServer(alibaba.Options{
-				AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
-				ReadsPerSecond: reads, WritesPerSecond: writes,
-			})
-			url, err := s.Start()
-			if err != nil {
-				return nil, err
-			}
-			return &account{sim: s.Core, url: url, providerConfig: func(spec *v1alpha1.ProviderConfigSpec) {
-				spec.Alibaba = &v1alpha1.AlibabaProviderConfig{Endpoint: url}
-			}}, nil
-		},
-		user:    func(name string) string { return name + "@scale.onaliyun.com" },
-		setUser: func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserPrincipalName = user },
-	},
-	"huawei": {
-		name: "huawei", reads: huawei.DefaultReadsPerSecond, writes: huawei.DefaultWritesPerSecond,
-		newAccount: func(reads, writes int) (*account, error) {
-			s := huawei.NewServer(huawei.Options{
-				AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
-				ReadsPerSecond: reads, WritesPerSecond: writes,
-			})
-			url, err := s.Start()
-			if err != nil {
-				return nil, err
-			}
-			return &account{sim: s.Core, url: url, providerConfig: func(spec *v1alpha1.ProviderConfigSpec) {
-				spec.Huawei = &v1alpha1.HuaweiProviderConfig{Endpoint: url, DomainID: s.DomainID()}
-			}}, nil
-		},
-		// An IAM user id is 32 hex digits.
-		user: func(name string) string {
-			sum := sha256.Sum256([]byte(name))
-			return hex.EncodeToString(sum[:16])
-		},
-		setUser: func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserID = user },
-	},
-}
+// cloudKinds are the simulated clouds of the registry (internal/sim/simclouds): the benchmark
+// names none.
+var cloudKinds = func() map[string]cloudKind {
+	kinds := map[string]cloudKind{}
+	for _, c := range simclouds.All() {
+		reads, writes := c.New(simclouds.Options{}).Quota()
+		kinds[c.Name] = cloudKind{
+			name: c.Name, reads: reads, writes: writes, user: c.User, setUser: c.SetUser,
+			newAccount: func(reads, writes int) (*account, error) {
+				sim := c.New(simclouds.Options{
+					AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
+					ReadsPerSecond: reads, WritesPerSecond: writes,
+				})
+				url, err := sim.Start()
+				if err != nil {
+					return nil, err
+				}
+				return &account{sim: sim, url: url, providerConfig: func(spec *v1alpha1.ProviderConfigSpec) {
+					c.ProviderConfig(spec, url, c.DefaultAccountID)
+				}}, nil
+			},
+		}
+	}
+	return kinds
+}()
 
 // callCounts are the calls an account (or several) received in a window.
 type callCounts struct {

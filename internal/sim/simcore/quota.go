@@ -44,6 +44,20 @@ func (c *Core) SetQuota(readsPerSecond, writesPerSecond int) {
 	c.writes = newQuota(writesPerSecond, c.opts.DefaultWritesPerSecond)
 }
 
+// Quota is the account's quotas, per second; -1 is unlimited.
+func (c *Core) Quota() (readsPerSecond, writesPerSecond int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads.rate(), c.writes.rate()
+}
+
+func (q quota) rate() int {
+	if q.limiter == nil {
+		return -1
+	}
+	return q.perSecond
+}
+
 // allow counts a call of op against its quota: a Get against the reads, the others against the
 // writes. Over quota, it returns a Throttled error.
 func (c *Core) allow(op Op, user string) error {
