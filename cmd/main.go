@@ -88,7 +88,8 @@ func main() {
 	flag.DurationVar(&pollInterval, "poll-interval", 10*time.Minute,
 		"How often each LoginProfile is observed in the cloud to correct drift made out of band. Each poll costs one read call.")
 	flag.DurationVar(&cloudTimeout, "cloud-timeout", 10*time.Second, "Timeout of one cloud API call.")
-	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "How many LoginProfiles are reconciled in parallel.")
+	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16,
+		"How many LoginProfiles are reconciled in parallel. A reconcile waits for its account's rate limiter in its worker, so several accounts need several workers each.")
 	flag.StringVar(&credentialsNSFlag, "credentials-namespace", "",
 		"The only namespace ProviderConfigs' credentials Secrets are read from; by default the manager's own namespace "+
 			"(env POD_NAMESPACE, else the service account's namespace), "+cloud.DefaultCredentialsNamespace+" outside a cluster.")
