@@ -204,7 +204,7 @@ func TestChartRendersFlags(t *testing.T) {
 	container := containerOf(t, deployment)
 	g.Expect(container["args"]).To(Equal([]any{
 		"--leader-elect", "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--metrics-secure=true",
-		"--poll-interval=10m", "--cloud-timeout=10s", "--max-concurrent-reconciles=4",
+		"--poll-interval=10m", "--cloud-timeout=10s", "--max-concurrent-reconciles=16",
 		// Credentials Secrets are read only from the release's namespace.
 		"--credentials-namespace=" + systemNamespace, "--zap-log-level=info",
 	}))
