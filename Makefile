@@ -87,7 +87,8 @@ FUZZ_TARGETS = \
 	./internal/tenancy:FuzzMatch \
 	./internal/tenancy:FuzzCheck \
 	./internal/password:FuzzParse \
-	./internal/password:FuzzDigest
+	./internal/password:FuzzDigest \
+	./internal/password:FuzzGenerateSatisfiesThePolicy
 
 # -short: the controller package's TestMain needs envtest's binaries otherwise.
 .PHONY: fuzz
