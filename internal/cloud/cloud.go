@@ -83,4 +83,13 @@ type Provider interface {
 	Update(ctx context.Context, req UpdateRequest) (*LoginProfile, error)
 	// Delete removes the login profile. A missing profile or user is not an error.
 	Delete(ctx context.Context, user string) error
+	// PasswordPolicy reads the account's password policy.
+	PasswordPolicy(ctx context.Context) (*PasswordPolicy, error)
+	// MFABound reports whether the user has an MFA device bound (and enabled). A missing user is
+	// ErrUserNotFound.
+	MFABound(ctx context.Context, user string) (bool, error)
+	// LastLogin returns when the user last signed in to the console; zero when never. The
+	// controller calls it only for a cloud whose login profile does not carry the time
+	// (Capabilities.LastLoginInProfile false). A missing user is ErrUserNotFound.
+	LastLogin(ctx context.Context, user string) (time.Time, error)
 }

@@ -83,6 +83,15 @@ func (c *countingProvider) Update(context.Context, UpdateRequest) (*LoginProfile
 	return &LoginProfile{}, nil
 }
 func (c *countingProvider) Delete(context.Context, string) error { c.writes++; return nil }
+func (c *countingProvider) PasswordPolicy(context.Context) (*PasswordPolicy, error) {
+	c.gets++
+	return &PasswordPolicy{}, nil
+}
+func (c *countingProvider) MFABound(context.Context, string) (bool, error) { c.gets++; return true, nil }
+func (c *countingProvider) LastLogin(context.Context, string) (time.Time, error) {
+	c.gets++
+	return time.Time{}, nil
+}
 
 func TestRateLimitedSeparatesReadsAndWritesAndHonoursContext(t *testing.T) {
 	next := &countingProvider{}
@@ -103,6 +112,16 @@ func TestRateLimitedSeparatesReadsAndWritesAndHonoursContext(t *testing.T) {
 	}
 	if err := p.Delete(short, "u"); err == nil {
 		t.Fatal("second write passed the limiter")
+	}
+	// The lifecycle's reads share the read bucket.
+	if _, err := p.PasswordPolicy(short); err == nil {
+		t.Fatal("a password policy read passed the read limiter")
+	}
+	if _, err := p.MFABound(short, "u"); err == nil {
+		t.Fatal("an MFA read passed the read limiter")
+	}
+	if _, err := p.LastLogin(short, "u"); err == nil {
+		t.Fatal("a last login read passed the read limiter")
 	}
 	if next.gets != 1 || next.writes != 1 {
 		t.Errorf("provider saw %d reads and %d writes, want 1 and 1", next.gets, next.writes)

@@ -61,6 +61,9 @@ type Capabilities struct {
 	// unchanged, so the controller holds a password update until that step has passed; it compares
 	// dates to the second at least, the precision status keeps them with.
 	UpdateDateResolution time.Duration
+	// LastLoginInProfile: the login profile carries the user's last console login
+	// (LoginProfile.LastLoginTime), so no LastLogin call is needed.
+	LastLoginInProfile bool
 }
 
 // Options are the settings every provider accepts: the manager's, the same for every

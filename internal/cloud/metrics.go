@@ -125,3 +125,24 @@ func resultCode(err error) string {
 	}
 	return "Error"
 }
+
+func (p *instrumented) PasswordPolicy(ctx context.Context) (*PasswordPolicy, error) {
+	start := time.Now()
+	pol, err := p.next.PasswordPolicy(ctx)
+	p.observe("get_password_policy", start, err)
+	return pol, err
+}
+
+func (p *instrumented) MFABound(ctx context.Context, user string) (bool, error) {
+	start := time.Now()
+	bound, err := p.next.MFABound(ctx, user)
+	p.observe("get_mfa", start, err)
+	return bound, err
+}
+
+func (p *instrumented) LastLogin(ctx context.Context, user string) (time.Time, error) {
+	start := time.Now()
+	t, err := p.next.LastLogin(ctx, user)
+	p.observe("get_last_login", start, err)
+	return t, err
+}

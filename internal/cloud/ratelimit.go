@@ -183,12 +183,7 @@ func done(a *adaptive, err error) {
 }
 
 func (p *limitedProvider) Get(ctx context.Context, user string) (*LoginProfile, error) {
-	if err := p.wait(ctx, p.limiter.reads, "read"); err != nil {
-		return nil, err
-	}
-	lp, err := p.next.Get(ctx, user)
-	done(p.limiter.reads, err)
-	return lp, err
+	return read(ctx, p, func() (*LoginProfile, error) { return p.next.Get(ctx, user) })
 }
 
 func (p *limitedProvider) Create(ctx context.Context, req CreateRequest) (*LoginProfile, error) {
@@ -216,4 +211,27 @@ func (p *limitedProvider) Delete(ctx context.Context, user string) error {
 	err := p.next.Delete(ctx, user)
 	done(p.limiter.writes, err)
 	return err
+}
+
+// read runs one read call under the read bucket.
+func read[T any](ctx context.Context, p *limitedProvider, call func() (T, error)) (T, error) {
+	var zero T
+	if err := p.wait(ctx, p.limiter.reads, "read"); err != nil {
+		return zero, err
+	}
+	v, err := call()
+	done(p.limiter.reads, err)
+	return v, err
+}
+
+func (p *limitedProvider) PasswordPolicy(ctx context.Context) (*PasswordPolicy, error) {
+	return read(ctx, p, func() (*PasswordPolicy, error) { return p.next.PasswordPolicy(ctx) })
+}
+
+func (p *limitedProvider) MFABound(ctx context.Context, user string) (bool, error) {
+	return read(ctx, p, func() (bool, error) { return p.next.MFABound(ctx, user) })
+}
+
+func (p *limitedProvider) LastLogin(ctx context.Context, user string) (time.Time, error) {
+	return read(ctx, p, func() (time.Time, error) { return p.next.LastLogin(ctx, user) })
 }

@@ -26,10 +26,6 @@ import (
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 )
 
-// minUserNameLength: the "must not contain the user name" rule is checked only for a name of at
-// least this many characters, as the clouds do: a one-letter name would forbid a letter.
-const minUserNameLength = 3
-
 // Check returns the rules of policy that pw breaks, each said the way a person fixes it ("needs a
 // symbol", "at least 12 characters"); none when it complies. user is the cloud's key of the user
 // (a user principal name: only the part before "@" is its name). Nothing returned contains the
@@ -69,7 +65,7 @@ func Check(policy *cloud.PasswordPolicy, user, pw string) []string {
 	if policy.MinDistinct > 0 && c.distinct < policy.MinDistinct {
 		broken = append(broken, fmt.Sprintf("needs at least %d different characters", policy.MinDistinct))
 	}
-	if name := userName(user); len([]rune(name)) >= minUserNameLength {
+	if name := userName(user); name != "" {
 		lower := strings.ToLower(pw)
 		switch {
 		case (policy.NoUserName || policy.NoUserNameReversed) && strings.Contains(lower, name):

@@ -43,7 +43,7 @@ func TestCheckNamesEveryBrokenRule(t *testing.T) {
 			[]string{"needs an upper-case letter", "needs a digit", "needs a symbol"}},
 		{"too long", &cloud.PasswordPolicy{MaxLength: 8}, "bob", "123456789", []string{"at most 8 characters"}},
 		{"user name, any case", strict, "alice@corp.onaliyun.com", "xx-ALICE-Secret-1", []string{"must not contain the user name"}},
-		{"short user name not checked", strict, "al@corp", "xx-al-Secret-12", nil},
+		{"short user name", strict, "al@corp", "xx-Al-Secret-12", []string{"must not contain the user name"}},
 		{"reversed", &cloud.PasswordPolicy{NoUserNameReversed: true}, "u-alice", "ecila-u-Pw", []string{"must not contain the user name reversed"}},
 		{"classes", &cloud.PasswordPolicy{MinClasses: 3}, "bob", "abcdef12",
 			[]string{"needs characters of at least 3 of: upper-case letters, lower-case letters, digits, symbols"}},

@@ -37,13 +37,17 @@ import (
 // Op is a login-profile operation, named the same for every cloud.
 type Op = simcore.Op
 
-// The operations. OpAny matches every operation in CallsFor.
+// The operations. OpAny matches every operation in CallsFor. A GetPasswordPolicy call names no
+// user: CallsFor(OpGetPasswordPolicy, "") lists them.
 const (
-	OpAny    Op = ""
-	OpGet       = simcore.OpGet
-	OpCreate    = simcore.OpCreate
-	OpUpdate    = simcore.OpUpdate
-	OpDelete    = simcore.OpDelete
+	OpAny               Op = ""
+	OpGet                  = simcore.OpGet
+	OpCreate               = simcore.OpCreate
+	OpUpdate               = simcore.OpUpdate
+	OpDelete               = simcore.OpDelete
+	OpGetPasswordPolicy    = simcore.OpGetPasswordPolicy
+	OpGetMFA               = simcore.OpGetMFA
+	OpGetLastLogin         = simcore.OpGetLastLogin
 )
 
 // Neutral keys of Call.Params. A parameter a cloud sends under another name is listed under its
@@ -287,4 +291,47 @@ func (s *SimAdmin) PasswordIs(user, pw string) (bool, error) {
 		}
 	}
 	return false, err
+}
+
+// PasswordPolicy is the rules of the account's password policy.
+func (s *SimAdmin) PasswordPolicy() (simcore.Rules, error) {
+	var out simcore.Rules
+	return out, s.do(http.MethodGet, "/_sim/password-policy", nil, &out)
+}
+
+// SetPasswordPolicy replaces the account's password policy with the cloud's policy of r; an
+// HTTPError (400) when the cloud cannot express a rule.
+func (s *SimAdmin) SetPasswordPolicy(r simcore.Rules) error {
+	return s.do(http.MethodPut, "/_sim/password-policy", r, nil)
+}
+
+// SetMFA binds (true) or unbinds (false) the user's MFA device out of band, as the user would in
+// the console.
+func (s *SimAdmin) SetMFA(user string, bound bool) error {
+	return s.do(http.MethodPut, userPath(user, "/mfa"), simcore.AdminMFA{Bound: bound}, nil)
+}
+
+// SetLastLogin sets the user's last console login out of band; the zero t means never.
+func (s *SimAdmin) SetLastLogin(user string, t time.Time) error {
+	var in simcore.AdminLastLogin
+	if !t.IsZero() {
+		in.Time = &t
+	}
+	return s.do(http.MethodPut, userPath(user, "/last-login"), in, nil)
+}
+
+// MFA tells whether the user has an MFA device bound.
+func (s *SimAdmin) MFA(user string) (bool, error) {
+	var out simcore.AdminMFA
+	err := s.do(http.MethodGet, userPath(user, "/mfa"), nil, &out)
+	return out.Bound, err
+}
+
+// LastLogin is the user's last console login; zero for never.
+func (s *SimAdmin) LastLogin(user string) (time.Time, error) {
+	var out simcore.AdminLastLogin
+	if err := s.do(http.MethodGet, userPath(user, "/last-login"), nil, &out); err != nil || out.Time == nil {
+		return time.Time{}, err
+	}
+	return *out.Time, nil
 }

@@ -27,6 +27,8 @@ type imsAPI interface {
 	CreateLoginProfile(*ims.CreateLoginProfileRequest) (*ims.CreateLoginProfileResponse, error)
 	UpdateLoginProfile(*ims.UpdateLoginProfileRequest) (*ims.UpdateLoginProfileResponse, error)
 	DeleteLoginProfile(*ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error)
+	GetPasswordPolicy(*ims.GetPasswordPolicyRequest) (*ims.GetPasswordPolicyResponse, error)
+	GetUserMFAInfo(*ims.GetUserMFAInfoRequest) (*ims.GetUserMFAInfoResponse, error)
 }
 
 var _ imsAPI = (*ims.Client)(nil)

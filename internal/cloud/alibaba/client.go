@@ -18,9 +18,11 @@ package alibaba
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -36,6 +38,10 @@ const (
 	actionCreate = "CreateLoginProfile"
 	actionUpdate = "UpdateLoginProfile"
 	actionDelete = "DeleteLoginProfile"
+	// actionGetPasswordPolicy and actionGetMFA are the login lifecycle's reads. IMS has no action
+	// for the last login: GetLoginProfile's LastLoginTime carries it.
+	actionGetPasswordPolicy = "GetPasswordPolicy"
+	actionGetMFA            = "GetUserMFAInfo"
 )
 
 // userAgent is appended to the SDK's User-Agent as "Extra/loginprofile-operator".
@@ -199,6 +205,56 @@ func (p *provider) Delete(ctx context.Context, user string) error {
 		return nil
 	}
 	return err
+}
+
+// PasswordPolicy implements cloud.Provider: GetPasswordPolicy.
+func (p *provider) PasswordPolicy(ctx context.Context) (*cloud.PasswordPolicy, error) {
+	req := ims.CreateGetPasswordPolicyRequest()
+	var resp *ims.GetPasswordPolicyResponse
+	err := p.do(ctx, actionGetPasswordPolicy, req, cloud.Sensitive{}, func(api imsAPI) (err error) {
+		resp, err = api.GetPasswordPolicy(req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toPasswordPolicy(resp.PasswordPolicy), nil
+}
+
+// MFABound implements cloud.Provider: GetUserMFAInfo. A user without an MFA device is not an
+// error: IMS answers it with EntityNotExist.User.MFADevice, which is false here.
+func (p *provider) MFABound(ctx context.Context, user string) (bool, error) {
+	if user == "" {
+		return false, classifier.Refuse(actionGetMFA, cloud.ErrInvalidInput, "no user principal name")
+	}
+	req := ims.CreateGetUserMFAInfoRequest()
+	req.UserPrincipalName = user
+	var resp *ims.GetUserMFAInfoResponse
+	err := p.do(ctx, actionGetMFA, req, cloud.Sensitive{}, func(api imsAPI) (err error) {
+		resp, err = api.GetUserMFAInfo(req)
+		return err
+	})
+	switch {
+	case noMFADevice(err):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return mfaBound(resp), nil
+}
+
+// LastLogin implements cloud.Provider: GetLoginProfile's LastLoginTime, which IMS keeps with the
+// login profile. A user without a login profile cannot log in to the console: zero, as never.
+// The controller need not call it (Capabilities.LastLoginInProfile): Get reports the same time.
+func (p *provider) LastLogin(ctx context.Context, user string) (time.Time, error) {
+	lp, err := p.Get(ctx, user)
+	switch {
+	case errors.Is(err, cloud.ErrProfileNotFound):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	return lp.LastLoginTime, nil
 }
 
 // profileOf converts a response's profile; a response it cannot read is ErrTransient.

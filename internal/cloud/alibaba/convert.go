@@ -78,6 +78,36 @@ func toLoginProfile(user string, in ims.LoginProfile) (*cloud.LoginProfile, erro
 	return out, nil
 }
 
+// maxPasswordLength is the longest console password IMS takes, as far as the documentation shows:
+// it has no setting for a maximum, and MinimumPasswordLength may be set up to 32 at most
+// (InvalidParameter.MinimumPasswordLength.Range: "MUST be in the range of 8 and 32"). That 32 is
+// also the longest password is an inference, not a documented limit.
+const maxPasswordLength = 32
+
+// toPasswordPolicy converts GetPasswordPolicy's policy to the rules it imposes on a password's
+// content. IMS has no number of character classes nor a limit on repeated characters, and refuses
+// only the user name itself, not reversed: those stay zero. MaxPasswordAge, HardExpire and
+// MaxLoginAttemps govern expiry and logins, not the content, and are not kept.
+func toPasswordPolicy(in ims.PasswordPolicy) *cloud.PasswordPolicy {
+	return &cloud.PasswordPolicy{
+		MinLength:       in.MinimumPasswordLength,
+		MaxLength:       maxPasswordLength,
+		RequireUpper:    in.RequireUppercaseCharacters,
+		RequireLower:    in.RequireLowercaseCharacters,
+		RequireDigit:    in.RequireNumbers,
+		RequireSymbol:   in.RequireSymbols,
+		MinDistinct:     in.MinimumPasswordDifferentCharacter,
+		NoUserName:      in.PasswordNotContainUserName,
+		ReusePrevention: in.PasswordReusePrevention,
+	}
+}
+
+// mfaBound reads GetUserMFAInfo's answer: a device reported, or IsMFAEnable, is a device bound.
+// (IMS answers a user without a device with an error, EntityNotExist.User.MFADevice.)
+func mfaBound(resp *ims.GetUserMFAInfoResponse) bool {
+	return resp.IsMFAEnable || resp.MFADevice.SerialNumber != ""
+}
+
 // validStatus reports whether s is a login status IMS accepts.
 func validStatus(s string) bool { return s == cloud.StatusActive || s == cloud.StatusInactive }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ims"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 )
@@ -84,6 +85,50 @@ func TestToLoginProfile(t *testing.T) {
 	}
 	if _, err := toLoginProfile("bob@corp.onaliyun.com", ims.LoginProfile{}); err == nil {
 		t.Fatal("a response without LoginProfile was accepted")
+	}
+}
+
+func TestToPasswordPolicy(t *testing.T) {
+	tests := []struct {
+		name string
+		in   ims.PasswordPolicy
+		want cloud.PasswordPolicy
+	}{
+		{"the default policy", ims.PasswordPolicy{MinimumPasswordLength: 8},
+			cloud.PasswordPolicy{MinLength: 8, MaxLength: 32}},
+		{"every content rule", ims.PasswordPolicy{
+			MinimumPasswordLength: 14, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, RequireNumbers: true,
+			RequireSymbols: true, MinimumPasswordDifferentCharacter: 6, PasswordNotContainUserName: true, PasswordReusePrevention: 5,
+			// Not about the content: dropped.
+			MaxPasswordAge: 90, HardExpire: true, MaxLoginAttemps: 5,
+		}, cloud.PasswordPolicy{
+			MinLength: 14, MaxLength: 32, RequireUpper: true, RequireLower: true, RequireDigit: true, RequireSymbol: true,
+			MinDistinct: 6, NoUserName: true, ReusePrevention: 5,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(&tc.want, toPasswordPolicy(tc.in)); diff != "" {
+				t.Fatalf("toPasswordPolicy (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMFABoundOfAnAnswer(t *testing.T) {
+	tests := []struct {
+		resp ims.GetUserMFAInfoResponse
+		want bool
+	}{
+		{ims.GetUserMFAInfoResponse{IsMFAEnable: true, MFADevice: ims.MFADevice{SerialNumber: "acs:ram::1:mfa/u", Type: "VMFA"}}, true},
+		{ims.GetUserMFAInfoResponse{MFADevice: ims.MFADevice{SerialNumber: "acs:ram::1:mfa/u", Type: "U2F"}}, true},
+		{ims.GetUserMFAInfoResponse{IsMFAEnable: true}, true},
+		{ims.GetUserMFAInfoResponse{}, false},
+	}
+	for _, tc := range tests {
+		if got := mfaBound(&tc.resp); got != tc.want {
+			t.Errorf("mfaBound(%+v) = %v, want %v", tc.resp, got, tc.want)
+		}
 	}
 }
 

@@ -66,10 +66,11 @@ func (Driver) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}
 }
 
-// Capabilities implements cloud.Driver: an IMS login profile has a status, the MFA flag and an
-// update date.
+// Capabilities implements cloud.Driver: an IMS login profile has a status, the MFA flag, an
+// update date to the second, and the user's last console login (GetLoginProfile's LastLoginTime).
 func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second}
+	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second,
+		LastLoginInProfile: true}
 }
 
 // UserOf implements cloud.Driver: the user principal name.

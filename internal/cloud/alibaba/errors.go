@@ -40,9 +40,12 @@ import (
 
 // Alibaba Cloud error codes the provider acts on.
 const (
-	codeUserNotFound          = "EntityNotExist.User"
-	codeProfileNotFound       = "EntityNotExist.User.LoginProfile"
-	codeProfileExists         = "EntityAlreadyExists.User.LoginProfile"
+	codeUserNotFound    = "EntityNotExist.User"
+	codeProfileNotFound = "EntityNotExist.User.LoginProfile"
+	codeProfileExists   = "EntityAlreadyExists.User.LoginProfile"
+	// codeNoMFADevice is GetUserMFAInfo's answer for a user without an MFA device (RAM's error
+	// reference: HTTP 404, "The user has not bound any MFA device.").
+	codeNoMFADevice           = "EntityNotExist.User.MFADevice"
 	codeSignatureDoesNotMatch = "SignatureDoesNotMatch"
 	codeIncompleteSignature   = "IncompleteSignature"
 )
@@ -59,6 +62,12 @@ const (
 // Missing*) are ErrInvalidInput.
 var codes = providerkit.Table{
 	// Exact codes first: "EntityNotExist.User" is a prefix of the profile's code.
+	//
+	// A user without an MFA device is not an error: MFABound answers it as false (noMFADevice).
+	// Anywhere else it is no answer the provider expects, and it must not pass for a missing user
+	// or login profile (on which the controller would give up, or create a profile): it is
+	// retried, as any answer the provider cannot read.
+	{Class: cloud.ErrTransient, When: providerkit.Codes(codeNoMFADevice)},
 	{Class: cloud.ErrProfileNotFound, When: providerkit.Codes(codeProfileNotFound)},
 	{Class: cloud.ErrUserNotFound, When: providerkit.Codes(codeUserNotFound)},
 	{Class: cloud.ErrAlreadyExists, When: providerkit.Codes(codeProfileExists)},
@@ -77,6 +86,11 @@ var codes = providerkit.Table{
 	{Class: cloud.ErrTransient, When: providerkit.CodePrefixes("ServiceUnavailable", "InternalError")},
 	{Class: cloud.ErrAuth, When: providerkit.Statuses(http.StatusUnauthorized, http.StatusForbidden)},
 	{Class: cloud.ErrThrottled, When: providerkit.Statuses(http.StatusTooManyRequests)},
+}
+
+// noMFADevice reports whether err is IMS's answer for a user without an MFA device.
+func noMFADevice(err error) bool {
+	return err != nil && strings.EqualFold(cloud.Code(err), codeNoMFADevice)
 }
 
 // reuseCode matches the password codes of the reuse prevention (InvalidParameter.Password.Reused,

@@ -74,6 +74,8 @@ func TestCodes(t *testing.T) {
 		{"EntityNotExist.User", 404, cloud.ErrUserNotFound},
 		{"EntityNotExist.User.LoginProfile", 404, cloud.ErrProfileNotFound},
 		{"EntityAlreadyExists.User.LoginProfile", 409, cloud.ErrAlreadyExists},
+		// Answered as "no MFA device" by MFABound; elsewhere never a missing user or profile.
+		{"EntityNotExist.User.MFADevice", 404, cloud.ErrTransient},
 		{"InvalidParameter.Password.TooWeak", 400, cloud.ErrInvalidPassword},
 		{"InvalidParameter.Password.Reused", 400, cloud.ErrPasswordReused},
 		{"InvalidParameter.NewPassword.InHistory", 400, cloud.ErrPasswordReused},

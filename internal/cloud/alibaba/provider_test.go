@@ -36,6 +36,8 @@ type fakeIMS struct {
 	create func(*ims.CreateLoginProfileRequest) (*ims.CreateLoginProfileResponse, error)
 	update func(*ims.UpdateLoginProfileRequest) (*ims.UpdateLoginProfileResponse, error)
 	delete func(*ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error)
+	policy func(*ims.GetPasswordPolicyRequest) (*ims.GetPasswordPolicyResponse, error)
+	mfa    func(*ims.GetUserMFAInfoRequest) (*ims.GetUserMFAInfoResponse, error)
 }
 
 func (f *fakeIMS) GetLoginProfile(r *ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
@@ -52,6 +54,14 @@ func (f *fakeIMS) UpdateLoginProfile(r *ims.UpdateLoginProfileRequest) (*ims.Upd
 
 func (f *fakeIMS) DeleteLoginProfile(r *ims.DeleteLoginProfileRequest) (*ims.DeleteLoginProfileResponse, error) {
 	return f.delete(r)
+}
+
+func (f *fakeIMS) GetPasswordPolicy(r *ims.GetPasswordPolicyRequest) (*ims.GetPasswordPolicyResponse, error) {
+	return f.policy(r)
+}
+
+func (f *fakeIMS) GetUserMFAInfo(r *ims.GetUserMFAInfoRequest) (*ims.GetUserMFAInfoResponse, error) {
+	return f.mfa(r)
 }
 
 // fakeProvider is a provider over f; clients counts the clients built.
@@ -100,6 +110,9 @@ func TestDoneContextBuildsNoClient(t *testing.T) {
 		}(),
 		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: "u@x", Password: &pw}); return err }(),
 		p.Delete(ctx, "u@x"),
+		func() error { _, err := p.PasswordPolicy(ctx); return err }(),
+		func() error { _, err := p.MFABound(ctx, "u@x"); return err }(),
+		func() error { _, err := p.LastLogin(ctx, "u@x"); return err }(),
 	}
 	for _, err := range errs {
 		var ce *cloud.Error
@@ -123,6 +136,8 @@ func TestRequestsRefusedBeforeAnyCall(t *testing.T) {
 	}{
 		{"get without user", func() error { _, err := p.Get(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
 		{"delete without user", p.Delete(t.Context(), ""), cloud.ErrInvalidInput},
+		{"MFA without user", func() error { _, err := p.MFABound(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
+		{"last login without user", func() error { _, err := p.LastLogin(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
 		{"create without password", func() error {
 			_, err := p.Create(t.Context(), cloud.CreateRequest{User: "u@x"})
 			return err
@@ -207,5 +222,55 @@ func TestUnreadableResponseIsTransient(t *testing.T) {
 	var ce *cloud.Error
 	if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.RequestID != "req-9" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestMFABound(t *testing.T) {
+	answer := func(resp *ims.GetUserMFAInfoResponse, err error) *fakeIMS {
+		return &fakeIMS{mfa: func(*ims.GetUserMFAInfoRequest) (*ims.GetUserMFAInfoResponse, error) { return resp, err }}
+	}
+	device := ims.MFADevice{SerialNumber: "acs:ram::1:mfa/u", Type: "VMFA"}
+	tests := []struct {
+		name    string
+		api     *fakeIMS
+		want    bool
+		wantErr error
+	}{
+		{"a device", answer(&ims.GetUserMFAInfoResponse{IsMFAEnable: true, MFADevice: device}, nil), true, nil},
+		{"a device without IsMFAEnable", answer(&ims.GetUserMFAInfoResponse{MFADevice: device}, nil), true, nil},
+		{"no device", answer(nil, serverError(404, "EntityNotExist.User.MFADevice", "The user has not bound any MFA device.")), false, nil},
+		{"no device, another case", answer(nil, serverError(404, "EntityNotExist.User.MfaDevice", "none")), false, nil},
+		{"no user", answer(nil, serverError(404, "EntityNotExist.User", "The user does not exist.")), false, cloud.ErrUserNotFound},
+		{"throttled", answer(nil, serverError(400, "Throttling.User", "slow down")), false, cloud.ErrThrottled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := fakeProvider(t, tc.api)
+			got, err := p.MFABound(t.Context(), "u@x")
+			if got != tc.want || (tc.wantErr == nil) != (err == nil) || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
+				t.Fatalf("MFABound = %v, %v; want %v, %v", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestLastLoginOfAMissingProfileIsNever(t *testing.T) {
+	for _, tc := range []struct {
+		code    string
+		wantErr error
+	}{{"EntityNotExist.User.LoginProfile", nil}, {"EntityNotExist.User", cloud.ErrUserNotFound}} {
+		p, _ := fakeProvider(t, &fakeIMS{get: func(*ims.GetLoginProfileRequest) (*ims.GetLoginProfileResponse, error) {
+			return nil, serverError(404, tc.code, "gone")
+		}})
+		got, err := p.LastLogin(t.Context(), "u@x")
+		if !got.IsZero() || (tc.wantErr == nil) != (err == nil) || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
+			t.Fatalf("%s: LastLogin = %v, %v; want zero, %v", tc.code, got, err, tc.wantErr)
+		}
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	if c := (Driver{}).Capabilities(); !c.LastLoginInProfile || !c.Status || !c.MFABindRequired || !c.UpdateDate {
+		t.Fatalf("capabilities %+v", c)
 	}
 }

@@ -19,8 +19,9 @@ limitations under the License.
 // cloud.Driver.
 //
 // An IAM v5 login profile is smaller than Alibaba Cloud's: it has no status (a profile that exists
-// is active; console password login is disabled by deleting it), no "bind MFA at next login" flag
-// and no update date. Capabilities says so, and the controller adapts.
+// is active; console password login is disabled by deleting it), no "bind MFA at next login" flag,
+// no update date and no last login (ShowUserLastLoginV5 has it). Capabilities says so, and the
+// controller adapts.
 package huawei
 
 import (
@@ -35,6 +36,9 @@ type iamAPI interface {
 	CreateLoginProfileV5(*model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error)
 	UpdateLoginProfileV5(*model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error)
 	DeleteLoginProfileV5(*model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error)
+	ShowPasswordPolicyV5(*model.ShowPasswordPolicyV5Request) (*model.ShowPasswordPolicyV5Response, error)
+	ListMfaDevicesV5(*model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error)
+	ShowUserLastLoginV5(*model.ShowUserLastLoginV5Request) (*model.ShowUserLastLoginV5Response, error)
 }
 
 var _ iamAPI = (*iamv5.IamClient)(nil)

@@ -18,8 +18,10 @@ package huawei
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
+	"time"
 
 	httpclient "github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
@@ -38,6 +40,10 @@ const (
 	actionCreate = "CreateLoginProfileV5"
 	actionUpdate = "UpdateLoginProfileV5"
 	actionDelete = "DeleteLoginProfileV5"
+	// The login lifecycle's reads.
+	actionPasswordPolicy = "ShowPasswordPolicyV5"
+	actionListMFA        = "ListMfaDevicesV5"
+	actionLastLogin      = "ShowUserLastLoginV5"
 )
 
 // userAgent is appended to the SDK's User-Agent ("huaweicloud-usdk-go/3.0; loginprofile-operator").
@@ -246,4 +252,102 @@ func profileOf(action, user string, status int, in *model.LoginProfile) (*cloud.
 			Message: "unexpected response: it has no login_profile"}
 	}
 	return toLoginProfile(user, in), nil
+}
+
+// PasswordPolicy implements cloud.Provider with ShowPasswordPolicyV5 (see toPasswordPolicy). A 2xx
+// without password_policy is ErrTransient.
+func (p *provider) PasswordPolicy(ctx context.Context) (*cloud.PasswordPolicy, error) {
+	var resp *model.ShowPasswordPolicyV5Response
+	err := p.do(ctx, providerkit.Call{Action: actionPasswordPolicy}, func(api iamAPI) (err error) {
+		resp, err = api.ShowPasswordPolicyV5(&model.ShowPasswordPolicyV5Request{})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if resp == nil {
+		resp = &model.ShowPasswordPolicyV5Response{}
+	}
+	if err := checkStatus(actionPasswordPolicy, resp.HttpStatusCode); err != nil {
+		return nil, err
+	}
+	if resp.PasswordPolicy == nil {
+		return nil, &cloud.Error{Kind: cloud.ErrTransient, Cloud: providerName, Action: actionPasswordPolicy,
+			HTTPStatus: resp.HttpStatusCode, Message: "unexpected response: it has no password_policy"}
+	}
+	return toPasswordPolicy(resp.PasswordPolicy), nil
+}
+
+// maxMFAPages bounds the pages MFABound reads. IAM allows one virtual MFA device per user, so the
+// list of one user's devices fits the first page; the bound only stops a service that keeps
+// answering a next marker.
+const maxMFAPages = 10
+
+// MFABound implements cloud.Provider with ListMfaDevicesV5 filtered by user_id: the user has MFA
+// bound when one of its devices is enabled (a device created but not enabled is not bound). A 404
+// is ErrUserNotFound. Further pages are read, by their marker, only while no enabled device has
+// been found; each is one more call.
+//
+// IAM documents no 404 for this API (only 400 and 403), and says the user id must exist: what it
+// answers for a missing user is not confirmed. A 400 is ErrInvalidInput; an empty list reads as
+// "not bound", whichever user it is about.
+func (p *provider) MFABound(ctx context.Context, user string) (bool, error) {
+	if err := checkUser(actionListMFA, user); err != nil {
+		return false, err
+	}
+	var marker *string
+	for range maxMFAPages {
+		var resp *model.ListMfaDevicesV5Response
+		err := p.do(ctx, providerkit.Call{Action: actionListMFA, User: user}, func(api iamAPI) (err error) {
+			resp, err = api.ListMfaDevicesV5(&model.ListMfaDevicesV5Request{UserId: &user, Marker: marker})
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		if resp == nil {
+			resp = &model.ListMfaDevicesV5Response{}
+		}
+		if err := checkStatus(actionListMFA, resp.HttpStatusCode); err != nil {
+			return false, err
+		}
+		if mfaEnabled(user, resp.MfaDevices) {
+			return true, nil
+		}
+		next := nextMarker(resp.PageInfo)
+		if next == "" {
+			return false, nil
+		}
+		if marker != nil && *marker == next {
+			return false, &cloud.Error{Kind: cloud.ErrTransient, Cloud: providerName, Action: actionListMFA, HTTPStatus: resp.HttpStatusCode,
+				Message: "unexpected response: the same next_marker again"}
+		}
+		marker = &next
+	}
+	return false, &cloud.Error{Kind: cloud.ErrTransient, Cloud: providerName, Action: actionListMFA,
+		Message: fmt.Sprintf("unexpected response: more than %d pages of MFA devices for one user", maxMFAPages)}
+}
+
+// LastLogin implements cloud.Provider with ShowUserLastLoginV5: zero when last_login_at is absent
+// or null (the user never logged in), or user_last_login itself is. A 404 is ErrUserNotFound. The
+// user needs no login profile.
+func (p *provider) LastLogin(ctx context.Context, user string) (time.Time, error) {
+	if err := checkUser(actionLastLogin, user); err != nil {
+		return time.Time{}, err
+	}
+	var resp *model.ShowUserLastLoginV5Response
+	err := p.do(ctx, providerkit.Call{Action: actionLastLogin, User: user}, func(api iamAPI) (err error) {
+		resp, err = api.ShowUserLastLoginV5(&model.ShowUserLastLoginV5Request{UserId: user})
+		return err
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if resp == nil {
+		resp = &model.ShowUserLastLoginV5Response{}
+	}
+	if err := checkStatus(actionLastLogin, resp.HttpStatusCode); err != nil {
+		return time.Time{}, err
+	}
+	return lastLoginOf(resp.UserLastLogin), nil
 }

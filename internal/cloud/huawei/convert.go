@@ -78,3 +78,56 @@ func newUpdateRequest(req cloud.UpdateRequest) *model.UpdateLoginProfileV5Reques
 	}
 	return &model.UpdateLoginProfileV5Request{UserId: req.User, Body: body}
 }
+
+// toPasswordPolicy converts IAM's password policy to the rules of the neutral one. A zero number
+// imposes nothing, as in both. password_not_username_or_invert is both NoUserName and
+// NoUserNameReversed: IAM refuses a password that is the user's name or the name spelled
+// backwards, and the neutral rule, which refuses one that contains either, is the stricter reading.
+// IAM counts character classes (password_char_combination, MinClasses) and never asks for a
+// particular one. What constrains no password's content is left out: minimum_password_age,
+// password_validity_period, allow_user_to_change_password, and password_requirements, whose
+// format IAM does not document.
+func toPasswordPolicy(in *model.PasswordPolicy) *cloud.PasswordPolicy {
+	return &cloud.PasswordPolicy{
+		MinLength:          nonNegative(in.MinimumPasswordLength),
+		MaxLength:          nonNegative(in.MaximumPasswordLength),
+		MinClasses:         min(nonNegative(in.PasswordCharCombination), 4),
+		MaxRepeated:        nonNegative(in.MaximumConsecutiveIdenticalChars),
+		NoUserName:         in.PasswordNotUsernameOrInvert,
+		NoUserNameReversed: in.PasswordNotUsernameOrInvert,
+		ReusePrevention:    nonNegative(in.PasswordReusePrevention),
+	}
+}
+
+// nonNegative is v as an int, 0 (no rule) when negative.
+func nonNegative(v int32) int { return int(max(v, 0)) }
+
+// mfaEnabled reports whether devices holds an enabled device of user. A device that names another
+// user does not count (the list was asked for user's devices only); one that names none does.
+func mfaEnabled(user string, devices *[]model.MfaDeviceMetadata) bool {
+	if devices == nil {
+		return false
+	}
+	for _, d := range *devices {
+		if d.Enabled && (d.UserId == user || d.UserId == "") {
+			return true
+		}
+	}
+	return false
+}
+
+// nextMarker is the marker of the next page; "" when there is none.
+func nextMarker(page *model.PageInfo) string {
+	if page == nil || page.NextMarker == nil {
+		return ""
+	}
+	return *page.NextMarker
+}
+
+// lastLoginOf is the last login of ShowUserLastLoginV5's answer, in UTC; zero when absent.
+func lastLoginOf(in *model.UserLastLogin) time.Time {
+	if in == nil {
+		return time.Time{}
+	}
+	return timeOf(in.LastLoginAt)
+}

@@ -122,3 +122,54 @@ func sdkTime(t time.Time) *sdktime.SdkTime {
 	st := sdktime.SdkTime(t)
 	return &st
 }
+
+func TestToPasswordPolicy(t *testing.T) {
+	// As the SDK decodes an answer shaped like the API page's example.
+	var resp model.ShowPasswordPolicyV5Response
+	if err := utils.Unmarshal([]byte(`{"password_policy":{"maximum_consecutive_identical_chars":2,"maximum_password_length":32,
+		"minimum_password_age":20,"minimum_password_length":8,"password_reuse_prevention":3,"password_not_username_or_invert":true,
+		"password_requirements":"","password_validity_period":90,"password_char_combination":2,"allow_user_to_change_password":true}}`), &resp); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   *model.PasswordPolicy
+		want cloud.PasswordPolicy
+	}{
+		{"example", resp.PasswordPolicy, cloud.PasswordPolicy{MinLength: 8, MaxLength: 32, MinClasses: 2, MaxRepeated: 2,
+			NoUserName: true, NoUserNameReversed: true, ReusePrevention: 3}},
+		{"nothing", &model.PasswordPolicy{}, cloud.PasswordPolicy{}},
+		{"the name rule off", &model.PasswordPolicy{MinimumPasswordLength: 12, PasswordCharCombination: 4},
+			cloud.PasswordPolicy{MinLength: 12, MinClasses: 4}},
+		// Out of range: no rule rather than a negative one; at most the 4 classes there are.
+		{"negative", &model.PasswordPolicy{MinimumPasswordLength: -1, MaximumPasswordLength: -2, PasswordCharCombination: -3,
+			MaximumConsecutiveIdenticalChars: -4, PasswordReusePrevention: -5}, cloud.PasswordPolicy{}},
+		{"5 classes", &model.PasswordPolicy{PasswordCharCombination: 5}, cloud.PasswordPolicy{MinClasses: 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := toPasswordPolicy(tt.in); *got != tt.want {
+				t.Fatalf("got %+v\nwant %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLastLoginOf(t *testing.T) {
+	var resp model.ShowUserLastLoginV5Response
+	if err := utils.Unmarshal([]byte(`{"user_last_login":{"last_login_at":"2023-09-13T03:32:02.563Z"}}`), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastLoginOf(resp.UserLastLogin); !got.Equal(time.Date(2023, 9, 13, 3, 32, 2, 563e6, time.UTC)) || got.Location() != time.UTC {
+		t.Fatalf("got %v", got)
+	}
+	for _, body := range []string{`{"user_last_login":{"last_login_at":null}}`, `{"user_last_login":{}}`, `{}`} {
+		var resp model.ShowUserLastLoginV5Response
+		if err := utils.Unmarshal([]byte(body), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if got := lastLoginOf(resp.UserLastLogin); !got.IsZero() {
+			t.Errorf("%s: got %v, want zero", body, got)
+		}
+	}
+}

@@ -60,9 +60,9 @@ func (Driver) DefaultRateLimit() cloud.RateLimit {
 }
 
 // Capabilities implements cloud.Driver: an IAM v5 login profile has neither a status, nor the MFA
-// flag, nor an update date.
+// flag, nor an update date, nor the last login (LastLogin asks ShowUserLastLoginV5 for it).
 func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: false, MFABindRequired: false, UpdateDate: false}
+	return cloud.Capabilities{Status: false, MFABindRequired: false, UpdateDate: false, LastLoginInProfile: false}
 }
 
 // UserOf implements cloud.Driver: the IAM user id.

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -57,12 +58,14 @@ const (
 //     "succeed" or a profile look absent. A 4xx of the gateway itself (APIGW.*: no such API, bad
 //     request) is not about the user or the profile either: ErrInvalidInput for a 400, otherwise
 //     ErrTransient.
-//   - 404: the user or its login profile is missing. For CreateLoginProfileV5 it can only be the
-//     user. For the other actions IAM's codes are not known, so a heuristic decides: when the code
-//     or message mentions a user and mentions neither "login" nor "profile" ("The user does not
-//     exist", "Could not find user"), ErrUserNotFound; otherwise ErrProfileNotFound. A missing user
-//     taken for a missing profile costs one create, whose 404 then says ErrUserNotFound; Delete
-//     treats both as success.
+//   - 404 of ShowPasswordPolicyV5, which names no user and no profile: ErrTransient.
+//   - 404: the user or its login profile is missing. For CreateLoginProfileV5, ListMfaDevicesV5
+//     and ShowUserLastLoginV5 it can only be the user (the last two need no profile). For the
+//     other actions IAM's codes are not known, so a heuristic decides: when the code or message
+//     mentions a user and mentions neither "login" nor "profile" ("The user does not exist",
+//     "Could not find user"), ErrUserNotFound; otherwise ErrProfileNotFound. A missing user taken
+//     for a missing profile costs one create, whose 404 then says ErrUserNotFound; Delete treats
+//     both as success.
 //   - 409: ErrAlreadyExists.
 //   - 400 of a call that sent a password (a create, an update that rotates it): ErrInvalidPassword
 //     (too weak, against the password policy), ErrPasswordReused when the message says the
@@ -75,6 +78,7 @@ var answers = providerkit.Table{
 	{Class: cloud.ErrTransient, When: func(_ providerkit.Call, a providerkit.Answer) bool { return a.Code == "" && a.RequestID == "" }},
 	{Class: cloud.ErrInvalidInput, When: providerkit.All(providerkit.CodePrefixes(gatewayCodePrefix), providerkit.Statuses(http.StatusBadRequest))},
 	{Class: cloud.ErrTransient, When: providerkit.CodePrefixes(gatewayCodePrefix)},
+	{Class: cloud.ErrTransient, When: providerkit.All(providerkit.Statuses(http.StatusNotFound), onActions(actionPasswordPolicy))},
 	{Class: cloud.ErrUserNotFound, When: providerkit.All(providerkit.Statuses(http.StatusNotFound), userMissing)},
 	{Class: cloud.ErrProfileNotFound, When: providerkit.Statuses(http.StatusNotFound)},
 	{Class: cloud.ErrAlreadyExists, When: providerkit.Statuses(http.StatusConflict)},
@@ -94,10 +98,17 @@ func saysReused(_ providerkit.Call, a providerkit.Answer) bool {
 		(strings.Contains(s, "last") && strings.Contains(s, "passwords"))
 }
 
-// userMissing is the heuristic of a 404 (see answers): always the user for a create. The user id
-// is taken out of the message first ("Could not find user: <id>."), so that an id cannot sway it.
+// onActions matches the calls of the actions given.
+func onActions(names ...string) providerkit.Match {
+	return func(c providerkit.Call, _ providerkit.Answer) bool { return slices.Contains(names, c.Action) }
+}
+
+// userMissing is the heuristic of a 404 (see answers): always the user for a create and for the
+// reads that need no profile. The user id is taken out of the message first ("Could not find user:
+// <id>."), so that an id cannot sway it.
 func userMissing(c providerkit.Call, a providerkit.Answer) bool {
-	if c.Action == actionCreate {
+	switch c.Action {
+	case actionCreate, actionListMFA, actionLastLogin:
 		return true
 	}
 	message := a.Message

@@ -46,7 +46,7 @@ const (
 	numShapes
 )
 
-var actions = []string{actionGet, actionCreate, actionUpdate, actionDelete}
+var actions = []string{actionGet, actionCreate, actionUpdate, actionDelete, actionPasswordPolicy, actionListMFA, actionLastLogin}
 
 // neutralPassword stands for the password when checking that its text does not sway the class.
 const neutralPassword = "0000-0000"
@@ -62,7 +62,8 @@ const neutralPassword = "0000-0000"
 //   - an answer of IAM is classified as the table of the comment of answers says (by status,
 //     code and request id), keeps its status, code and request id, and its class does not depend
 //     on the text of the password its message quotes; ErrInvalidPassword only for a call that
-//     sent one, ErrUserNotFound for every 404 of a create;
+//     sent one, ErrUserNotFound for every 404 of a create, of ListMfaDevicesV5 and of
+//     ShowUserLastLoginV5, ErrTransient for a 404 of ShowPasswordPolicyV5;
 //   - a credentials failure never takes the token API's code for the call's, nor reads as a
 //     missing user or profile, an existing profile or refused input;
 //   - the message is bounded, and valid UTF-8 when the input is;
@@ -88,6 +89,10 @@ func FuzzClassify(f *testing.F) {
 		{shapeResponseBody, 429, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second"}`, 0},
 		{shapeResponseBody, 404, `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment."}`, 3},
 		{shapeResponseBody, 500, `{"error_code":"IAM.0006","error_msg":"An unexpected error prevented the server from fulfilling your request."}`, 0},
+		{shapeResponseBody, 404, `{"error_code":"IAM.0004","error_msg":"Could not find user: {user}.","request_id":"r-3"}`, 5},
+		{shapeResponseBody, 404, `{"error_code":"IAM.0004","error_msg":"Could not find user: {user}.","request_id":"r-4"}`, 6},
+		{shapeResponseBody, 404, `{"error_code":"IAM.0004","error_msg":"Could not find the login profile.","request_id":"r-5"}`, 4},
+		{shapeResponseBody, 400, `{"error_code":"PAP5.0010","error_msg":"invalid marker","request_id":"r-6"}`, 5},
 		{shapeResponseBody, 400, `{"code":"IAM.0011","message":"nested","details":[{"error_code":"X","error_msg":"{pw}"}]}`, 2},
 		// Bodies that are not IAM's: a proxy's page echoing the request.
 		{shapeResponseBody, 502, `<html>502 Bad Gateway {"login_profile":{"password":"{json}"}}</html>`, 1},
@@ -243,7 +248,9 @@ func documentedClasses(c providerkit.Call, status int, code, requestID string) [
 		return []error{cloud.ErrInvalidInput}
 	case isGateway:
 		return []error{cloud.ErrTransient}
-	case status == http.StatusNotFound && c.Action == actionCreate:
+	case status == http.StatusNotFound && c.Action == actionPasswordPolicy:
+		return []error{cloud.ErrTransient}
+	case status == http.StatusNotFound && (c.Action == actionCreate || c.Action == actionListMFA || c.Action == actionLastLogin):
 		return []error{cloud.ErrUserNotFound}
 	case status == http.StatusNotFound:
 		return []error{cloud.ErrUserNotFound, cloud.ErrProfileNotFound}

@@ -104,6 +104,17 @@ func TestAnswers(t *testing.T) {
 		// A create's 404 is the user, whatever the message.
 		{actionCreate, 404, "IAM.1003", "The resource does not exist.", password, cloud.ErrUserNotFound},
 		{actionCreate, 404, "IAM.1003", "The login profile does not exist.", password, cloud.ErrUserNotFound},
+		// The reads that need no profile: a 404 is the user, whatever the message.
+		{actionListMFA, 404, "IAM.0004", "Could not find user.", noPassword, cloud.ErrUserNotFound},
+		{actionListMFA, 404, "IAM.1003", "The resource does not exist.", noPassword, cloud.ErrUserNotFound},
+		{actionLastLogin, 404, "IAM.1003", "The login profile does not exist.", noPassword, cloud.ErrUserNotFound},
+		{actionLastLogin, 404, "PAP5.0004", "no such entity", noPassword, cloud.ErrUserNotFound},
+		// The password policy names no user nor profile.
+		{actionPasswordPolicy, 404, "IAM.0004", "Could not find user.", noPassword, cloud.ErrTransient},
+		{actionPasswordPolicy, 403, "PAP5.0001", "access denied", noPassword, cloud.ErrAuth},
+		{actionListMFA, 400, "PAP5.0010", "invalid marker", noPassword, cloud.ErrInvalidInput},
+		{actionListMFA, 400, "IAM.0007", "Request parameter user_id is invalid.", noPassword, cloud.ErrInvalidInput},
+		{actionLastLogin, 429, "APIGW.0308", "throttled", noPassword, cloud.ErrThrottled},
 		// 409.
 		{actionCreate, 409, "IAM.1101", "The login profile already exists.", password, cloud.ErrAlreadyExists},
 		{actionUpdate, 409, "IAM.1101", "Conflict.", password, cloud.ErrAlreadyExists},

@@ -19,6 +19,7 @@ package huawei
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -36,6 +37,9 @@ type fakeIAM struct {
 	create func(*model.CreateLoginProfileV5Request) (*model.CreateLoginProfileV5Response, error)
 	update func(*model.UpdateLoginProfileV5Request) (*model.UpdateLoginProfileV5Response, error)
 	delete func(*model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error)
+	policy func(*model.ShowPasswordPolicyV5Request) (*model.ShowPasswordPolicyV5Response, error)
+	mfa    func(*model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error)
+	login  func(*model.ShowUserLastLoginV5Request) (*model.ShowUserLastLoginV5Response, error)
 }
 
 func (f *fakeIAM) ShowLoginProfileV5(r *model.ShowLoginProfileV5Request) (*model.ShowLoginProfileV5Response, error) {
@@ -52,6 +56,18 @@ func (f *fakeIAM) UpdateLoginProfileV5(r *model.UpdateLoginProfileV5Request) (*m
 
 func (f *fakeIAM) DeleteLoginProfileV5(r *model.DeleteLoginProfileV5Request) (*model.DeleteLoginProfileV5Response, error) {
 	return f.delete(r)
+}
+
+func (f *fakeIAM) ShowPasswordPolicyV5(r *model.ShowPasswordPolicyV5Request) (*model.ShowPasswordPolicyV5Response, error) {
+	return f.policy(r)
+}
+
+func (f *fakeIAM) ListMfaDevicesV5(r *model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error) {
+	return f.mfa(r)
+}
+
+func (f *fakeIAM) ShowUserLastLoginV5(r *model.ShowUserLastLoginV5Request) (*model.ShowUserLastLoginV5Response, error) {
+	return f.login(r)
 }
 
 // fakeProvider is a provider over f; clients counts the clients built.
@@ -83,6 +99,9 @@ func TestDoneContextBuildsNoClient(t *testing.T) {
 		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: user1, Password: &pw}); return err }(),
 		func() error { _, err := p.Update(ctx, cloud.UpdateRequest{User: user1}); return err }(),
 		p.Delete(ctx, user1),
+		func() error { _, err := p.PasswordPolicy(ctx); return err }(),
+		func() error { _, err := p.MFABound(ctx, user1); return err }(),
+		func() error { _, err := p.LastLogin(ctx, user1); return err }(),
 	}
 	for _, err := range errs {
 		var ce *cloud.Error
@@ -108,6 +127,10 @@ func TestRequestsRefusedBeforeAnyCall(t *testing.T) {
 		{"get with a path in the user", func() error { _, err := p.Get(t.Context(), "../../v3/auth/domains"); return err }(), cloud.ErrInvalidInput},
 		{"delete without user", p.Delete(t.Context(), ""), cloud.ErrInvalidInput},
 		{"delete of a user name with a slash", p.Delete(t.Context(), "a/b"), cloud.ErrInvalidInput},
+		{"MFA without user", func() error { _, err := p.MFABound(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
+		{"MFA of a user id with a query", func() error { _, err := p.MFABound(t.Context(), "a&limit=1"); return err }(), cloud.ErrInvalidInput},
+		{"last login without user", func() error { _, err := p.LastLogin(t.Context(), ""); return err }(), cloud.ErrInvalidInput},
+		{"last login with a path in the user", func() error { _, err := p.LastLogin(t.Context(), "../password-policy"); return err }(), cloud.ErrInvalidInput},
 		{"create without password", func() error {
 			_, err := p.Create(t.Context(), cloud.CreateRequest{User: user1})
 			return err
@@ -273,3 +296,131 @@ func TestDeleteOfAMissingUserOrProfileSucceeds(t *testing.T) {
 }
 
 var credentialsErrorFor404 = providerkit.CredentialsError{Err: responseErr(404, "IAM.0004", "The identity provider does not exist.")}
+
+func TestPasswordPolicyConvertsTheAnswer(t *testing.T) {
+	p, _ := fakeProvider(t, &fakeIAM{policy: func(*model.ShowPasswordPolicyV5Request) (*model.ShowPasswordPolicyV5Response, error) {
+		return &model.ShowPasswordPolicyV5Response{HttpStatusCode: 200, PasswordPolicy: &model.PasswordPolicy{
+			MinimumPasswordLength: 10, MaximumPasswordLength: 32, PasswordCharCombination: 3, MaximumConsecutiveIdenticalChars: 2,
+			PasswordNotUsernameOrInvert: true, PasswordReusePrevention: 5, PasswordValidityPeriod: 90, MinimumPasswordAge: 60}}, nil
+	}})
+	got, err := p.PasswordPolicy(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cloud.PasswordPolicy{MinLength: 10, MaxLength: 32, MinClasses: 3, MaxRepeated: 2, NoUserName: true, NoUserNameReversed: true, ReusePrevention: 5}
+	if *got != want {
+		t.Fatalf("policy %+v, want %+v", *got, want)
+	}
+}
+
+func TestPasswordPolicyWithoutPolicyIsTransient(t *testing.T) {
+	p, _ := fakeProvider(t, &fakeIAM{policy: func(*model.ShowPasswordPolicyV5Request) (*model.ShowPasswordPolicyV5Response, error) {
+		return &model.ShowPasswordPolicyV5Response{HttpStatusCode: 200}, nil
+	}})
+	_, err := p.PasswordPolicy(t.Context())
+	var ce *cloud.Error
+	if !errors.Is(err, cloud.ErrTransient) || !errors.As(err, &ce) || ce.Action != actionPasswordPolicy || ce.HTTPStatus != 200 {
+		t.Fatalf("got %#v", err)
+	}
+}
+
+func TestMFABoundReadsTheDevices(t *testing.T) {
+	const other = "0be10000000000000000000000000000"
+	tests := []struct {
+		name    string
+		devices *[]model.MfaDeviceMetadata
+		want    bool
+	}{
+		{"no list", nil, false},
+		{"empty", &[]model.MfaDeviceMetadata{}, false},
+		{"enabled", &[]model.MfaDeviceMetadata{{SerialNumber: "iam:d:mfa/x", UserId: user1, Enabled: true}}, true},
+		{"created but not enabled", &[]model.MfaDeviceMetadata{{SerialNumber: "iam:d:mfa/x", UserId: user1}}, false},
+		{"enabled, no user id", &[]model.MfaDeviceMetadata{{SerialNumber: "iam:d:mfa/x", Enabled: true}}, true},
+		{"another user's only", &[]model.MfaDeviceMetadata{{SerialNumber: "iam:d:mfa/y", UserId: other, Enabled: true}}, false},
+		{"another user's and the user's", &[]model.MfaDeviceMetadata{
+			{SerialNumber: "iam:d:mfa/y", UserId: other, Enabled: true}, {SerialNumber: "iam:d:mfa/x", UserId: user1, Enabled: true}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []*model.ListMfaDevicesV5Request
+			p, _ := fakeProvider(t, &fakeIAM{mfa: func(r *model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error) {
+				got = append(got, r)
+				return &model.ListMfaDevicesV5Response{HttpStatusCode: 200, MfaDevices: tt.devices}, nil
+			}})
+			bound, err := p.MFABound(t.Context(), user1)
+			if err != nil || bound != tt.want {
+				t.Fatalf("MFABound = %v, %v; want %v", bound, err, tt.want)
+			}
+			if len(got) != 1 || got[0].UserId == nil || *got[0].UserId != user1 || got[0].Limit != nil || got[0].Marker != nil {
+				t.Fatalf("requests %+v", got)
+			}
+		})
+	}
+}
+
+func TestMFABoundFollowsTheMarker(t *testing.T) {
+	next := "bWFya2VyLTI="
+	var markers []string
+	p, _ := fakeProvider(t, &fakeIAM{mfa: func(r *model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error) {
+		if r.Marker == nil {
+			markers = append(markers, "")
+			return &model.ListMfaDevicesV5Response{HttpStatusCode: 200, MfaDevices: &[]model.MfaDeviceMetadata{{UserId: user1}},
+				PageInfo: &model.PageInfo{NextMarker: &next, CurrentCount: 1}}, nil
+		}
+		markers = append(markers, *r.Marker)
+		return &model.ListMfaDevicesV5Response{HttpStatusCode: 200, MfaDevices: &[]model.MfaDeviceMetadata{{UserId: user1, Enabled: true}},
+			PageInfo: &model.PageInfo{CurrentCount: 1}}, nil
+	}})
+	if bound, err := p.MFABound(t.Context(), user1); err != nil || !bound {
+		t.Fatalf("MFABound = %v, %v", bound, err)
+	}
+	if len(markers) != 2 || markers[0] != "" || markers[1] != next {
+		t.Fatalf("markers %q", markers)
+	}
+
+	// A service that answers the same marker again does not make it loop.
+	var calls int
+	p, _ = fakeProvider(t, &fakeIAM{mfa: func(*model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error) {
+		calls++
+		return &model.ListMfaDevicesV5Response{HttpStatusCode: 200, PageInfo: &model.PageInfo{NextMarker: &next}}, nil
+	}})
+	if _, err := p.MFABound(t.Context(), user1); !errors.Is(err, cloud.ErrTransient) || calls != 2 {
+		t.Fatalf("same marker: %v after %d calls", err, calls)
+	}
+	// Nor one that keeps answering new ones.
+	calls = 0
+	p, _ = fakeProvider(t, &fakeIAM{mfa: func(*model.ListMfaDevicesV5Request) (*model.ListMfaDevicesV5Response, error) {
+		calls++
+		m := fmt.Sprintf("marker-%d", calls)
+		return &model.ListMfaDevicesV5Response{HttpStatusCode: 200, PageInfo: &model.PageInfo{NextMarker: &m}}, nil
+	}})
+	if _, err := p.MFABound(t.Context(), user1); !errors.Is(err, cloud.ErrTransient) || calls != maxMFAPages {
+		t.Fatalf("endless pages: %v after %d calls", err, calls)
+	}
+}
+
+func TestLastLoginConvertsTheAnswer(t *testing.T) {
+	at := time.Date(2023, 9, 13, 3, 32, 2, 563e6, time.UTC)
+	tests := []struct {
+		name string
+		resp *model.ShowUserLastLoginV5Response
+		want time.Time
+	}{
+		{"logged in", &model.ShowUserLastLoginV5Response{HttpStatusCode: 200, UserLastLogin: &model.UserLastLogin{LastLoginAt: sdkTime(at)}}, at},
+		{"never", &model.ShowUserLastLoginV5Response{HttpStatusCode: 200, UserLastLogin: &model.UserLastLogin{}}, time.Time{}},
+		{"no user_last_login", &model.ShowUserLastLoginV5Response{HttpStatusCode: 200}, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked string
+			p, _ := fakeProvider(t, &fakeIAM{login: func(r *model.ShowUserLastLoginV5Request) (*model.ShowUserLastLoginV5Response, error) {
+				asked = r.UserId
+				return tt.resp, nil
+			}})
+			got, err := p.LastLogin(t.Context(), user1)
+			if err != nil || !got.Equal(tt.want) || asked != user1 {
+				t.Fatalf("LastLogin = %v, %v (asked %q); want %v", got, err, asked, tt.want)
+			}
+		})
+	}
+}

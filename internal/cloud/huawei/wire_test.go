@@ -139,3 +139,35 @@ func TestNewMakesNoCall(t *testing.T) {
 		t.Fatalf("%d requests", n)
 	}
 }
+
+// The login lifecycle's reads: the paths and queries the SDK sends, and a redirect is no answer (not "no MFA", not
+// "never logged in").
+func TestLoginReadsOnTheWire(t *testing.T) {
+	srv, requests := fixedServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Location", "https://login.example.com/")
+		w.WriteHeader(http.StatusFound)
+	})
+	p := newSimProvider(t, srv.URL, testDomainID, testSecretCreds(), cloud.Options{})
+	_, errPolicy := p.PasswordPolicy(t.Context())
+	_, errMFA := p.MFABound(t.Context(), user1)
+	_, errLogin := p.LastLogin(t.Context(), user1)
+	for i, err := range []error{errPolicy, errMFA, errLogin} {
+		var ce *cloud.Error
+		if !errors.As(err, &ce) || !errors.Is(ce.Kind, cloud.ErrTransient) || ce.HTTPStatus != http.StatusFound {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	reqs := requests()
+	want := []string{"GET /v5/password-policy ", "GET /v5/mfa-devices user_id=" + user1, "GET /v5/users/" + user1 + "/last-login "}
+	if len(reqs) != len(want) {
+		t.Fatalf("%d requests, want %d", len(reqs), len(want))
+	}
+	for i, r := range reqs {
+		if got := r.Method + " " + r.URL.Path + " " + r.URL.RawQuery; got != want[i] {
+			t.Errorf("request %d: %q, want %q", i, got, want[i])
+		}
+		if r.Header.Get("X-Domain-Id") != testDomainID || !strings.HasPrefix(r.Header.Get("Authorization"), "SDK-HMAC-SHA256 ") {
+			t.Errorf("request %d not signed for the domain: %v", i, r.Header)
+		}
+	}
+}

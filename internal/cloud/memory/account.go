@@ -32,7 +32,8 @@ const (
 )
 
 // Account is an in-memory cloud account: the simulators' core, with its Go API (users,
-// profiles, calls, faults, latency, quotas) and, once started, its admin API.
+// profiles, password policy, MFA devices, last logins, calls, faults, latency, quotas) and, once
+// started, its admin API.
 type Account struct{ *simcore.Core }
 
 // Options configures an Account. The zero value is a working account.
@@ -40,8 +41,8 @@ type Options struct {
 	// ReadsPerSecond and WritesPerSecond are the account's quotas: 0 means the defaults (100 and
 	// 20), negative means unlimited.
 	ReadsPerSecond, WritesPerSecond int
-	// PasswordPolicy is the account's; the zero value means 8 to 128 characters, no reuse
-	// prevention.
+	// PasswordPolicy is the account's; the zero value means 8 to 128 characters, no other rule,
+	// no reuse prevention. SetPasswordPolicy (or SetRules) replaces it.
 	PasswordPolicy PasswordPolicy
 	// Now is the account's clock; nil means time.Now.
 	Now func() time.Time
@@ -52,7 +53,7 @@ func NewAccount(o Options) *Account {
 	return &Account{simcore.New(simcore.Options{
 		Cloud:                  cloudName,
 		Capabilities:           simcore.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, LastLoginTime: true},
-		Actions:                map[simcore.Op]string{simcore.OpGet: "Get", simcore.OpCreate: "Create", simcore.OpUpdate: "Update", simcore.OpDelete: "Delete"},
+		Actions:                actions,
 		Codes:                  codes,
 		Translate:              translate,
 		Now:                    o.Now,
@@ -61,8 +62,18 @@ func NewAccount(o Options) *Account {
 		DefaultReadsPerSecond:  DefaultReadsPerSecond,
 		DefaultWritesPerSecond: DefaultWritesPerSecond,
 		PasswordPolicy:         o.PasswordPolicy,
+		PolicyFromRules:        policyFromRules,
 	})}
 }
+
+// actions are the account's names of the operations: the operations' own.
+var actions = func() map[simcore.Op]string {
+	m := map[simcore.Op]string{}
+	for _, op := range simcore.Ops {
+		m[op] = string(op)
+	}
+	return m
+}()
 
 // The account's error codes: the names of the core's kinds.
 var codes = simcore.CodeTable{
@@ -78,26 +89,3 @@ var codes = simcore.CodeTable{
 
 // translate answers a neutral error with the code of its kind.
 var translate = codes.Translator()
-
-// PasswordPolicy is an in-memory account's password policy: a length, and the reuse prevention.
-type PasswordPolicy struct {
-	// MinimumLength and MaximumLength: 0 means 8 and 128.
-	MinimumLength, MaximumLength int
-	// ReusePrevention refuses a password among the user's last N (the current one included); 0
-	// turns it off.
-	ReusePrevention int
-}
-
-// Length implements simcore.LengthPolicy: the only rule of the policy.
-func (p PasswordPolicy) Length() simcore.Length {
-	return simcore.Length{Minimum: simcore.Setting(p.MinimumLength, defaultMinimumLength), Maximum: simcore.Setting(p.MaximumLength, defaultMaximumLength)}
-}
-
-// Check implements simcore.PasswordPolicy: nothing beyond the length.
-func (PasswordPolicy) Check(_, _ string) string { return "" }
-
-// ReuseWindow implements simcore.PasswordPolicy.
-func (p PasswordPolicy) ReuseWindow() int { return p.ReusePrevention }
-
-// Expiry implements simcore.PasswordPolicy: passwords never expire.
-func (PasswordPolicy) Expiry(time.Time) time.Time { return time.Time{} }

@@ -53,10 +53,10 @@ func (Driver) DefaultRateLimit() cloud.RateLimit {
 	return cloud.RateLimit{ReadsPerSecond: DefaultReadsPerSecond, WritesPerSecond: DefaultWritesPerSecond}
 }
 
-// Capabilities implements cloud.Driver: the profile has every field, its dates to the
-// nanosecond, so an update always moves the update date.
+// Capabilities implements cloud.Driver: the profile has every field, the last login among them,
+// its dates to the nanosecond, so an update always moves the update date.
 func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true}
+	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, LastLoginInProfile: true}
 }
 
 // UserOf implements cloud.Driver: users are named by spec.userId.

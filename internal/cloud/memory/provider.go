@@ -82,30 +82,65 @@ func (p *provider) Delete(ctx context.Context, user string) error {
 	return err
 }
 
-type outcome struct {
-	profile simcore.Profile
-	err     error
-}
-
-// call runs one operation through the account and classifies its error. Like a call to a remote
-// cloud, it ends when ctx or the timeout does, and may then still land.
+// call runs one login-profile operation through the account (do) and converts the profile.
 func (p *provider) call(ctx context.Context, op simcore.Op, user string, params map[string]string,
 	action func(simcore.Account) (simcore.Profile, error)) (*cloud.LoginProfile, error) {
+	prof, err := do(ctx, p, op, user, params, action)
+	if err != nil {
+		return nil, err
+	}
+	return toLoginProfile(prof), nil
+}
+
+// PasswordPolicy implements cloud.Provider: the rules of the account's policy.
+func (p *provider) PasswordPolicy(ctx context.Context) (*cloud.PasswordPolicy, error) {
+	op := simcore.OpGetPasswordPolicy
+	return do(ctx, p, op, "", nil, func(a simcore.Account) (*cloud.PasswordPolicy, error) {
+		rp, ok := a.PasswordPolicy().(simcore.RulesPolicy)
+		if !ok {
+			return nil, cloud.Errorf(cloud.ErrTransient, cloudName, string(op), "the account's password policy (%T) has no rules", a.PasswordPolicy())
+		}
+		pp := cloud.PasswordPolicy(rp.Rules()) // the same fields, in the same order
+		return &pp, nil
+	})
+}
+
+// MFABound implements cloud.Provider.
+func (p *provider) MFABound(ctx context.Context, user string) (bool, error) {
+	return do(ctx, p, simcore.OpGetMFA, user, nil, func(a simcore.Account) (bool, error) { return a.MFABound(user) })
+}
+
+// LastLogin implements cloud.Provider; the login profile carries it too
+// (Capabilities.LastLoginInProfile).
+func (p *provider) LastLogin(ctx context.Context, user string) (time.Time, error) {
+	return do(ctx, p, simcore.OpGetLastLogin, user, nil, func(a simcore.Account) (time.Time, error) { return a.LastLogin(user) })
+}
+
+type outcome[T any] struct {
+	value T
+	err   error
+}
+
+// do runs one operation through the account and classifies its error. Like a call to a remote
+// cloud, it ends when ctx or the timeout does, and may then still land.
+func do[T any](ctx context.Context, p *provider, op simcore.Op, user string, params map[string]string,
+	action func(simcore.Account) (T, error)) (T, error) {
+	var zero T
 	if p.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, p.timeout)
 		defer cancel()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, cloud.Errorf(cloud.ErrTransient, cloudName, string(op), "call not started: %v", err)
+		return zero, cloud.Errorf(cloud.ErrTransient, cloudName, string(op), "call not started: %v", err)
 	}
-	done := make(chan outcome, 1)
+	done := make(chan outcome[T], 1)
 	go func() {
-		var o outcome
+		var o outcome[T]
 		_, o.err = p.account.Do(simcore.Request{Op: op, Action: string(op), User: user, Params: params},
 			func(a simcore.Account) (simcore.Answer, error) {
 				var err error
-				o.profile, err = action(a)
+				o.value, err = action(a)
 				return simcore.Answer{}, err
 			})
 		done <- o
@@ -113,11 +148,11 @@ func (p *provider) call(ctx context.Context, op simcore.Op, user string, params 
 	select {
 	case o := <-done:
 		if o.err != nil {
-			return nil, classify(op, o.err)
+			return zero, classify(op, o.err)
 		}
-		return toLoginProfile(o.profile), nil
+		return o.value, nil
 	case <-ctx.Done():
-		return nil, cloud.Errorf(cloud.ErrTransient, cloudName, string(op), "call interrupted: %v", ctx.Err())
+		return zero, cloud.Errorf(cloud.ErrTransient, cloudName, string(op), "call interrupted: %v", ctx.Err())
 	}
 }
 

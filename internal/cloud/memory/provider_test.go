@@ -19,6 +19,8 @@ package memory
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -120,6 +122,104 @@ func TestFaultsQuotasAndReuse(t *testing.T) {
 	a.SetQuota(0, -1)
 	if _, err := p.Update(ctx, cloud.UpdateRequest{User: "bob", Password: &same}); !errors.Is(err, cloud.ErrPasswordReused) {
 		t.Fatalf("re-sending the current password = %v, want ErrPasswordReused", err)
+	}
+}
+
+func TestThePasswordPolicy(t *testing.T) {
+	a, p := newProvider(t, "policy", Options{PasswordPolicy: PasswordPolicy{MinimumLength: 10, RequireDigit: true, ReusePrevention: 3}})
+	ctx := context.Background()
+	got, err := p.PasswordPolicy(ctx)
+	if want := (cloud.PasswordPolicy{MinLength: 10, MaxLength: 128, RequireDigit: true, ReusePrevention: 3}); err != nil || *got != want {
+		t.Fatalf("PasswordPolicy = %+v, %v; want %+v", got, err, want)
+	}
+	a.SetPasswordPolicy(PasswordPolicy{})
+	if got, err := p.PasswordPolicy(ctx); err != nil || *got != (cloud.PasswordPolicy{MinLength: 8, MaxLength: 128}) {
+		t.Fatalf("the zero policy = %+v, %v; want 8 to 128 characters", got, err)
+	}
+
+	// Every neutral rule, set through the admin API, reads back the same and applies.
+	every := simcore.Rules{MinLength: 12, MaxLength: 40, RequireUpper: true, RequireLower: true, RequireDigit: true, RequireSymbol: true,
+		MinClasses: 4, MaxRepeated: 2, MinDistinct: 6, NoUserName: true, NoUserNameReversed: true, ReusePrevention: 24}
+	body := `{"minLength": 12, "maxLength": 40, "requireUpper": true, "requireLower": true, "requireDigit": true, "requireSymbol": true,
+		"minClasses": 4, "maxRepeated": 2, "minDistinct": 6, "noUserName": true, "noUserNameReversed": true, "reusePrevention": 24}`
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, httptest.NewRequest(http.MethodPut, "/_sim/password-policy", strings.NewReader(body)))
+	if w.Code != http.StatusOK {
+		t.Fatalf("PUT /_sim/password-policy = %d %s", w.Code, w.Body)
+	}
+	if got, err := p.PasswordPolicy(ctx); err != nil || *got != cloud.PasswordPolicy(every) {
+		t.Fatalf("PasswordPolicy = %+v, %v; want %+v", got, err, every)
+	}
+	if err := a.SetRules(simcore.Rules{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.PasswordPolicy(ctx); err != nil || *got != (cloud.PasswordPolicy{}) {
+		t.Fatalf("no rules = %+v, %v; want none (no length bound either)", got, err)
+	}
+	a.AddUser("dave")
+	if err := a.SetRules(every); err != nil {
+		t.Fatal(err)
+	}
+	for _, pw := range []string{"Short1!", "Aa1!aaaaaaaaaa", "Aa1!Aa1!Aa1!Aa1!", "Xy9#DAVE-Zq7&", "Xy9#evad-Zq7&", "Xy9#-Zq7&Pw3$"} {
+		_, err := p.Create(ctx, cloud.CreateRequest{User: "dave", Password: cloud.NewSensitive(pw)})
+		if ok := pw == "Xy9#-Zq7&Pw3$"; ok != (err == nil) || (!ok && !errors.Is(err, cloud.ErrInvalidPassword)) {
+			t.Fatalf("Create with %q = %v", pw, err)
+		}
+	}
+	if a.SetRules(simcore.Rules{MinClasses: 5}) == nil {
+		t.Fatal("SetRules accepted 5 classes of characters")
+	}
+}
+
+func TestMFAAndLastLogin(t *testing.T) {
+	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	a, p := newProvider(t, "login", Options{ReadsPerSecond: 1, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	if _, err := p.MFABound(ctx, "erin"); !errors.Is(err, cloud.ErrUserNotFound) {
+		t.Fatalf("MFABound of an unknown user = %v, want ErrUserNotFound", err)
+	}
+	now = now.Add(time.Second)
+	if _, err := p.LastLogin(ctx, "erin"); !errors.Is(err, cloud.ErrUserNotFound) {
+		t.Fatalf("LastLogin of an unknown user = %v, want ErrUserNotFound", err)
+	}
+	a.AddUser("erin")
+	now = now.Add(time.Second)
+	if at, err := p.LastLogin(ctx, "erin"); err != nil || !at.IsZero() {
+		t.Fatalf("LastLogin of a user who never logged in = %v, %v", at, err)
+	}
+	if _, err := p.MFABound(ctx, "erin"); !errors.Is(err, cloud.ErrThrottled) {
+		t.Fatalf("a second read within the second = %v, want throttled (1 read/s)", err)
+	}
+	if err := a.SetMFABound("erin", true); err != nil {
+		t.Fatal(err)
+	}
+	login := now.Add(-time.Hour)
+	if err := a.SetLastLogin("erin", login); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Second)
+	if bound, err := p.MFABound(ctx, "erin"); err != nil || !bound {
+		t.Fatalf("MFABound = %v, %v; want bound", bound, err)
+	}
+	now = now.Add(time.Second)
+	if at, err := p.LastLogin(ctx, "erin"); err != nil || !at.Equal(login) {
+		t.Fatalf("LastLogin = %v, %v; want %v", at, err, login)
+	}
+	a.SetProfile(simcore.Profile{User: "erin", LastLoginTime: login})
+	now = now.Add(time.Second)
+	if lp, err := p.Get(ctx, "erin"); err != nil || !lp.LastLoginTime.Equal(login) {
+		t.Fatalf("Get = %+v, %v; want LastLoginTime %v (Capabilities.LastLoginInProfile)", lp, err, login)
+	}
+	if !(Driver{}).Capabilities().LastLoginInProfile {
+		t.Fatal("the in-memory profile carries the last login")
+	}
+	var ops []string
+	for _, c := range a.Calls() {
+		ops = append(ops, c.Action+":"+c.Code)
+	}
+	want := "GetMFA:userNotFound GetLastLogin:userNotFound GetLastLogin: GetMFA:throttled GetMFA: GetLastLogin: Get:"
+	if got := strings.Join(ops, " "); got != want {
+		t.Fatalf("calls = %s\nwant    %s", got, want)
 	}
 }
 

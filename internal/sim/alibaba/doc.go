@@ -53,12 +53,20 @@ Actions, all keyed by UserPrincipalName: GetLoginProfile, CreateLoginProfile (Pa
 Active|Inactive, default Active; MFABindRequired and PasswordResetRequired, default false), UpdateLoginProfile
 (changes only the parameters sent) and DeleteLoginProfile. Answers are JSON: {"RequestId", "LoginProfile":
 {"UserPrincipalName", "Status", "MFABindRequired", "PasswordResetRequired", "CreateDate", "UpdateDate",
-"LastLoginTime"}}, LastLoginTime in GetLoginProfile only and only once the user logged in; DeleteLoginProfile
-answers only the RequestId. Errors are non-2xx answers {"RequestId", "HostId", "Code", "Message", "Recommend"}, all
-strings; the codes are the Code* constants.
+"LastLoginTime"}}, LastLoginTime in GetLoginProfile only and only once the user logged in (IMS has no other way to
+read the last login); DeleteLoginProfile answers only the RequestId. Errors are non-2xx answers {"RequestId",
+"HostId", "Code", "Message", "Recommend"}, all strings; the codes are the Code* constants.
 
-GetLoginProfile counts against the read quota (100/s by default), the other actions against the write quota
-(20/s): token buckets on Options.Now, holding one second's worth of calls.
+The login lifecycle's reads: GetPasswordPolicy (no parameter) answers {"RequestId", "PasswordPolicy":
+{"MinimumPasswordLength", "RequireLowercaseCharacters", "RequireUppercaseCharacters", "RequireNumbers",
+"RequireSymbols", "HardExpire", "MaxLoginAttemps", "PasswordReusePrevention", "MaxPasswordAge",
+"MinimumPasswordDifferentCharacter", "PasswordNotContainUserName"}} (see PasswordPolicy); GetUserMFAInfo, keyed by
+UserPrincipalName, answers {"RequestId", "IsMFAEnable": true, "MFADevice": {"SerialNumber", "Type": "VMFA"}} for a
+user with an MFA device (Core.SetMFABound, or PUT /_sim/users/{upn}/mfa), and EntityNotExist.User.MFADevice (HTTP
+404) for a user without one.
+
+GetLoginProfile, GetPasswordPolicy and GetUserMFAInfo count against the read quota (100/s by default), the other
+actions against the write quota (20/s): token buckets on Options.Now, holding one second's worth of calls.
 
 The server logs nothing unless Options.Logger is set, and then only the action and the outcome of each call.
 Call.Params keep the Password sent, for tests to assert on; the admin API redacts it.
@@ -66,6 +74,7 @@ Call.Params keep the Password sent, for tests to assert on; the admin API redact
 # Admin API
 
 The simulator core's (see internal/sim/simcore), under /_sim/ on the same server: the same routes and JSON for
-every cloud, users named by their user principal name.
+every cloud, users named by their user principal name. PUT /_sim/password-policy takes neutral rules (see
+PolicyFromRules for those IMS cannot express).
 */
 package alibaba

@@ -27,7 +27,10 @@ const (
 	CodeEntityNotExistUser              = "EntityNotExist.User"
 	CodeEntityNotExistLoginProfile      = "EntityNotExist.User.LoginProfile"
 	CodeEntityAlreadyExistsLoginProfile = "EntityAlreadyExists.User.LoginProfile"
-	CodePasswordTooWeak                 = "InvalidParameter.Password.TooWeak"
+	// CodeEntityNotExistUserMFADevice is GetUserMFAInfo's answer for a user without an MFA device (RAM's error
+	// reference: HTTP 404, "The user has not bound any MFA device.").
+	CodeEntityNotExistUserMFADevice = "EntityNotExist.User.MFADevice"
+	CodePasswordTooWeak             = "InvalidParameter.Password.TooWeak"
 	// CodePasswordReused is the simulator's choice for a password refused by the reuse prevention policy: the code
 	// the real service answers is not confirmed.
 	CodePasswordReused                = "InvalidParameter.Password.Reused"
@@ -59,7 +62,8 @@ var codes = simcore.CodeTable{
 		KindMessage: "The password is among the last {count} passwords of the user and cannot be reused."},
 	CodeThrottlingUser:     {Status: http.StatusBadRequest, Message: "Request was denied due to user flow control.", Kind: simcore.Throttled},
 	CodeServiceUnavailable: {Status: http.StatusServiceUnavailable, Message: "The request has failed due to a temporary failure of the server.", Kind: simcore.Unavailable},
-	// The codes only the RPC protocol, its signature check and the faults answer.
+	// The codes only the RPC protocol, its signature check, the actions and the faults answer.
+	CodeEntityNotExistUserMFADevice:   {Status: http.StatusNotFound, Message: "The user has not bound any MFA device."},
 	CodeMissingParameter:              {Status: http.StatusBadRequest, Message: "A mandatory parameter is not supplied."},
 	CodeInvalidParameter:              {Status: http.StatusBadRequest, Message: "A parameter is invalid."},
 	CodeInvalidVersion:                {Status: http.StatusBadRequest, Message: "Specified parameter Version is not valid."},

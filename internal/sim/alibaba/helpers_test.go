@@ -132,6 +132,19 @@ func (c *sdk) delete(upn string) (*ims.DeleteLoginProfileResponse, error) {
 	return c.client.DeleteLoginProfile(req)
 }
 
+func (c *sdk) getPasswordPolicy() (*ims.GetPasswordPolicyResponse, error) {
+	req := ims.CreateGetPasswordPolicyRequest()
+	req.Scheme, req.Domain = "http", c.host
+	return c.client.GetPasswordPolicy(req)
+}
+
+func (c *sdk) getMFA(upn string) (*ims.GetUserMFAInfoResponse, error) {
+	req := ims.CreateGetUserMFAInfoRequest()
+	req.Scheme, req.Domain = "http", c.host
+	req.UserPrincipalName = upn
+	return c.client.GetUserMFAInfo(req)
+}
+
 func (c *sdk) mustCreate(upn, password string, mod ...func(*ims.CreateLoginProfileRequest)) *ims.CreateLoginProfileResponse {
 	c.t.Helper()
 	resp, err := c.create(upn, password, mod...)

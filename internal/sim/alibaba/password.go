@@ -17,50 +17,65 @@ limitations under the License.
 package alibaba
 
 import (
-	"strings"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
-// PasswordPolicy is the account's password policy. The zero value is Alibaba Cloud's default policy as the
-// simulator models it: at least 8 characters, at most 32, not containing the user name. Passwords do not expire.
+// Bounds of the settings of SetPasswordPolicy, as the IMS 2019-08-15 reference gives them: MinimumPasswordLength
+// 8 to 32, MinimumPasswordDifferentCharacter 0 to 8, PasswordReusePrevention 0 to 24 (simcore.MaxPasswordHistory).
+const (
+	minMinimumLength              = 8
+	maxMinimumLength              = 32
+	maxMinimumDifferentCharacters = 8
+)
+
+// PasswordPolicy is the account's password policy. The zero value is Alibaba Cloud's default policy (the defaults
+// of SetPasswordPolicy): at least 8 characters, no character class required, the user name allowed, no reuse
+// prevention; at most 32 characters, as the simulator models the service. Passwords do not expire.
 type PasswordPolicy struct {
-	// MinimumLength: 0 means 8; negative means no minimum.
+	// MinimumLength is MinimumPasswordLength: 0 means 8; negative means no minimum (which the service cannot set;
+	// GetPasswordPolicy then answers 0).
 	MinimumLength int
 	// RequireUppercase, RequireLowercase, RequireNumbers and RequireSymbols each require one character of the class
 	// (a symbol is any character that is not an ASCII letter or digit).
 	RequireUppercase, RequireLowercase, RequireNumbers, RequireSymbols bool
-	// ReusePrevention refuses a password among the user's last N passwords (the current one included) with
-	// CodePasswordReused. 0 turns it off. At most simcore.MaxPasswordHistory.
+	// ReusePrevention is PasswordReusePrevention: it refuses a password among the user's last N passwords (the
+	// current one included) with CodePasswordReused. 0 turns it off. At most simcore.MaxPasswordHistory.
 	ReusePrevention int
-	// MaximumLength: 0 means 32 (the longest console password the service takes, as the simulator models it);
-	// negative means no maximum.
+	// MaximumLength: 0 means 32 (the longest console password the service takes, as the simulator models it: the
+	// service has no setting for it, and 32 is the top of MinimumPasswordLength's range); negative means no
+	// maximum.
 	MaximumLength int
+	// MinimumPasswordDifferentCharacter asks for at least this many different characters; 0 (the service's
+	// default) turns it off.
+	MinimumPasswordDifferentCharacter int
+	// PasswordNotContainUserName refuses a password that contains the user name (the part of the user principal
+	// name before "@"), case-insensitively. Off by default, as on the service.
+	PasswordNotContainUserName bool
 }
 
-// minUserNameLength: the "must not contain the user name" rule applies only to a user name part (before @) of at
-// least this many characters, so that a one-letter test user does not forbid a letter.
-const minUserNameLength = 3
+// Rules implements simcore.RulesPolicy: the policy in neutral terms, its defaults resolved (a zero MinimumLength
+// is a MinLength of 8).
+func (p PasswordPolicy) Rules() simcore.Rules {
+	return simcore.Rules{
+		MinLength:       simcore.Setting(p.MinimumLength, simcore.DefaultMinimumLength),
+		MaxLength:       simcore.Setting(p.MaximumLength, simcore.DefaultMaximumLength),
+		RequireUpper:    p.RequireUppercase,
+		RequireLower:    p.RequireLowercase,
+		RequireDigit:    p.RequireNumbers,
+		RequireSymbol:   p.RequireSymbols,
+		MinDistinct:     max(p.MinimumPasswordDifferentCharacter, 0),
+		NoUserName:      p.PasswordNotContainUserName,
+		ReusePrevention: simcore.ReuseSetting(p.ReusePrevention),
+	}
+}
 
-// Check implements simcore.PasswordPolicy: what the policy refuses beside the length.
+// Check implements simcore.PasswordPolicy: what the policy's rules refuse (simcore.CheckRules).
 func (p PasswordPolicy) Check(upn, password string) string {
-	name, _, _ := strings.Cut(upn, "@")
-	if len(name) >= minUserNameLength && strings.Contains(strings.ToLower(password), strings.ToLower(name)) {
-		return "the password must not contain the user name"
-	}
-	c := simcore.CharsOf(password)
-	switch {
-	case p.RequireUppercase && !c.Upper:
-		return "the password must contain an upper-case letter"
-	case p.RequireLowercase && !c.Lower:
-		return "the password must contain a lower-case letter"
-	case p.RequireNumbers && !c.Digit:
-		return "the password must contain a digit"
-	case p.RequireSymbols && !c.Symbol:
-		return "the password must contain a symbol"
-	}
-	return ""
+	return simcore.CheckRules(p.Rules(), upn, password)
 }
 
 // Length implements simcore.LengthPolicy: the core checks it before Check.
@@ -73,3 +88,46 @@ func (p PasswordPolicy) ReuseWindow() int { return p.ReusePrevention }
 
 // Expiry implements simcore.PasswordPolicy: the simulated passwords never expire.
 func (PasswordPolicy) Expiry(time.Time) time.Time { return time.Time{} }
+
+// errCannotExpress is wrapped by the errors of PolicyFromRules.
+var errCannotExpress = errors.New("the password policy of Alibaba Cloud cannot express this")
+
+// PolicyFromRules is the policy of neutral rules, for the admin API's PUT /_sim/password-policy
+// (simcore.Options.PolicyFromRules). It refuses what SetPasswordPolicy cannot set: a minimum length outside 8 to 32
+// (0 is the default, 8), a maximum length other than the service's 32 (0 is that), a number of character classes
+// the required classes do not imply, a limit on repeated characters, more than 8 different characters, and the
+// user name reversed.
+func PolicyFromRules(r simcore.Rules) (simcore.PasswordPolicy, error) {
+	refuse := func(format string, args ...any) (simcore.PasswordPolicy, error) {
+		return nil, fmt.Errorf("%w: %s", errCannotExpress, fmt.Sprintf(format, args...))
+	}
+	required := 0
+	for _, b := range []bool{r.RequireUpper, r.RequireLower, r.RequireDigit, r.RequireSymbol} {
+		if b {
+			required++
+		}
+	}
+	switch {
+	case r.MinLength != 0 && (r.MinLength < minMinimumLength || r.MinLength > maxMinimumLength):
+		return refuse("minLength must be between %d and %d (MinimumPasswordLength)", minMinimumLength, maxMinimumLength)
+	case r.MaxLength != 0 && r.MaxLength != simcore.DefaultMaximumLength:
+		return refuse("the maximum length is always %d: the service has no setting for it", simcore.DefaultMaximumLength)
+	case r.MinClasses > required:
+		return refuse("minClasses %d: the service only requires each class on its own (requireUpper, requireLower, requireDigit, requireSymbol), and %d are required", r.MinClasses, required)
+	case r.MaxRepeated != 0:
+		return refuse("maxRepeated: the service has no limit on repeated characters")
+	case r.MinDistinct > maxMinimumDifferentCharacters:
+		return refuse("minDistinct must be at most %d (MinimumPasswordDifferentCharacter)", maxMinimumDifferentCharacters)
+	case r.NoUserNameReversed:
+		return refuse("noUserNameReversed: the service refuses only the user name itself (PasswordNotContainUserName)")
+	case r.ReusePrevention > simcore.MaxPasswordHistory:
+		return refuse("reusePrevention must be at most %d (PasswordReusePrevention)", simcore.MaxPasswordHistory)
+	}
+	return PasswordPolicy{
+		MinimumLength:    r.MinLength,
+		RequireUppercase: r.RequireUpper, RequireLowercase: r.RequireLower, RequireNumbers: r.RequireDigit, RequireSymbols: r.RequireSymbol,
+		ReusePrevention:                   r.ReusePrevention,
+		MinimumPasswordDifferentCharacter: r.MinDistinct,
+		PasswordNotContainUserName:        r.NoUserName,
+	}, nil
+}

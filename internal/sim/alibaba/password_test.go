@@ -25,6 +25,7 @@ import (
 
 func TestPasswordPolicyCheck(t *testing.T) {
 	all := PasswordPolicy{RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true}
+	noName := PasswordPolicy{PasswordNotContainUserName: true}
 	tests := []struct {
 		name     string
 		policy   PasswordPolicy
@@ -39,9 +40,12 @@ func TestPasswordPolicyCheck(t *testing.T) {
 		{"no maximum", PasswordPolicy{MaximumLength: -1}, alice, strings.Repeat("x", 100), true},
 		{"no minimum", PasswordPolicy{MinimumLength: -1}, alice, "x", true},
 		{"minimum 12", PasswordPolicy{MinimumLength: 12}, alice, "abcdefghijk", false},
-		{"contains the user name", PasswordPolicy{}, alice, "xxALICExx1", false},
-		{"contains the domain only", PasswordPolicy{}, alice, "example-onaliyun", true},
-		{"short user name is not checked", PasswordPolicy{}, "al@example.onaliyun.com", "al-password", true},
+		{"default, contains the user name", PasswordPolicy{}, alice, "xxALICExx1", true},
+		{"contains the user name", noName, alice, "xxALICExx1", false},
+		{"contains the domain only", noName, alice, "example-onaliyun", true},
+		{"contains a short user name", noName, "al@example.onaliyun.com", "al-password", false},
+		{"8 different characters", PasswordPolicy{MinimumPasswordDifferentCharacter: 8}, alice, "abcdefgh", true},
+		{"7 different characters", PasswordPolicy{MinimumPasswordDifferentCharacter: 8}, alice, "abcdefgg", false},
 		{"all classes", all, alice, "Abcdef1!", true},
 		{"no upper", all, alice, "abcdef1!", false},
 		{"no lower", all, alice, "ABCDEF1!", false},

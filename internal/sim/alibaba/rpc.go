@@ -76,6 +76,7 @@ var paramNames = map[string]string{
 var ops = map[string]simcore.Op{
 	ActionGetLoginProfile: simcore.OpGet, ActionCreateLoginProfile: simcore.OpCreate,
 	ActionUpdateLoginProfile: simcore.OpUpdate, ActionDeleteLoginProfile: simcore.OpDelete,
+	ActionGetPasswordPolicy: simcore.OpGetPasswordPolicy, ActionGetUserMFAInfo: simcore.OpGetMFA,
 }
 
 // rpc is the IMS RPC protocol of a Server.
@@ -122,6 +123,9 @@ func (p rpc) Receive(r *http.Request) simcore.Request {
 // Execute runs the action; the answer's body is without RequestId.
 func (rpc) Execute(a simcore.Account, req simcore.Request) (simcore.Answer, error) {
 	p := req.Input.(map[string]string)
+	if req.Op == simcore.OpGetPasswordPolicy {
+		return getPasswordPolicy(a)
+	}
 	if req.User == "" {
 		return simcore.Answer{}, missingParameter(ParamUserPrincipalName)
 	}
@@ -130,6 +134,8 @@ func (rpc) Execute(a simcore.Account, req simcore.Request) (simcore.Answer, erro
 		err     error
 	)
 	switch req.Op {
+	case simcore.OpGetMFA:
+		return getUserMFAInfo(a, req.User)
 	case simcore.OpGet:
 		profile, err = a.Get(req.User)
 	case simcore.OpCreate:

@@ -29,8 +29,8 @@ const (
 	// DefaultAccessKeyID and DefaultAccessKeySecret are the one key pair accepted when Options.AccessKeys is empty.
 	DefaultAccessKeyID     = simcore.DefaultAccessKeyID
 	DefaultAccessKeySecret = simcore.DefaultAccessKeySecret
-	// DefaultReadsPerSecond and DefaultWritesPerSecond are the per-account quotas: GetLoginProfile is a read,
-	// Create/Update/DeleteLoginProfile are writes.
+	// DefaultReadsPerSecond and DefaultWritesPerSecond are the per-account quotas: GetLoginProfile,
+	// GetPasswordPolicy and GetUserMFAInfo are reads, Create/Update/DeleteLoginProfile are writes.
 	DefaultReadsPerSecond  = 100
 	DefaultWritesPerSecond = 20
 	// DefaultTimestampTolerance is how far a request's Timestamp may be from the server's clock.
@@ -51,12 +51,18 @@ const (
 	ActionCreateLoginProfile = "CreateLoginProfile"
 	ActionUpdateLoginProfile = "UpdateLoginProfile"
 	ActionDeleteLoginProfile = "DeleteLoginProfile"
+	// ActionGetPasswordPolicy reads the account's password policy; it names no user.
+	ActionGetPasswordPolicy = "GetPasswordPolicy"
+	// ActionGetUserMFAInfo reads the MFA device bound to a user.
+	ActionGetUserMFAInfo = "GetUserMFAInfo"
 )
 
-// actions are the operations' actions.
+// actions are the operations' actions. IMS has no action of its own for simcore.OpGetLastLogin: GetLoginProfile's
+// LastLoginTime carries the last login.
 var actions = map[simcore.Op]string{
 	simcore.OpGet: ActionGetLoginProfile, simcore.OpCreate: ActionCreateLoginProfile,
 	simcore.OpUpdate: ActionUpdateLoginProfile, simcore.OpDelete: ActionDeleteLoginProfile,
+	simcore.OpGetPasswordPolicy: ActionGetPasswordPolicy, simcore.OpGetMFA: ActionGetUserMFAInfo,
 }
 
 // Status values of a login profile.
@@ -96,7 +102,8 @@ type Options struct {
 	// Now is the server's clock: quotas, nonce window, profile dates, recorded calls. nil means time.Now. It may be
 	// moved freely: the request's Timestamp is checked against the wall clock, which the SDK stamps it with.
 	Now func() time.Time
-	// PasswordPolicy is the account's password policy; the zero value means at least 8 characters.
+	// PasswordPolicy is the account's password policy; the zero value is the service's default policy (at least 8
+	// characters, nothing else required).
 	PasswordPolicy PasswordPolicy
 	// TimestampTolerance is how far the request's Timestamp may be from the wall clock (time.Now, not Now) before
 	// InvalidTimeStamp.Expired: 0 means 15 minutes, negative turns the check off.
@@ -170,6 +177,6 @@ func (s *Server) useNonce(accessKeyID, nonce string, now time.Time) bool {
 // imsCore is IMS as the core knows it; NewServer adds the protocol and the account's settings.
 var imsCore = simcore.Options{
 	Cloud: "alibaba", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
-	Codes: codes, Translate: codes.Translator(),
+	Codes: codes, Translate: codes.Translator(), PolicyFromRules: PolicyFromRules,
 	DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
 }

@@ -149,7 +149,7 @@ func TestUpdateChangesOnlyPresentParams(t *testing.T) {
 }
 
 func TestServerErrors(t *testing.T) {
-	s, host := startServer(t, Options{})
+	s, host := startServer(t, Options{PasswordPolicy: PasswordPolicy{PasswordNotContainUserName: true}})
 	s.AddUser(alice)
 	s.AddUser(bob)
 	c := defaultSDK(t, host)

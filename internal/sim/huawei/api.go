@@ -25,6 +25,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -34,8 +35,11 @@ import (
 
 // Paths of the API.
 const (
-	usersPrefix   = "/v5/users/"
-	profileSuffix = "/login-profile"
+	usersPrefix        = "/v5/users/"
+	profileSuffix      = "/login-profile"
+	lastLoginSuffix    = "/last-login"
+	passwordPolicyPath = "/v5/password-policy"
+	mfaDevicesPath     = "/v5/mfa-devices"
 )
 
 // timeLayout is the layout of the times answered, as the service's: 2023-09-13T08:03:10.781Z.
@@ -47,13 +51,23 @@ const maxBodyBytes = 1 << 20
 // encodedAuthorizationMessage stands for the encrypted explanation the service adds to PAP5.0001 answers.
 const encodedAuthorizationMessage = "c2ltdWxhdGVkLWF1dGhvcml6YXRpb24tbWVzc2FnZQ"
 
-// route maps a method and a (decoded) path to an operation and the user id; ok is false for no API. The user id is
-// whatever lies between /v5/users/ and /login-profile, slashes included.
+// route maps a method and a (decoded) path to an operation and the user id of the path; ok is false for no API.
+// The user id is whatever lies between /v5/users/ and /login-profile or /last-login, slashes included;
+// ListMfaDevicesV5 names its user in the query, not the path.
 func route(method, path string) (op simcore.Op, userID string, ok bool) {
-	if len(path) <= len(usersPrefix)+len(profileSuffix) || !strings.HasPrefix(path, usersPrefix) || !strings.HasSuffix(path, profileSuffix) {
+	switch path {
+	case passwordPolicyPath:
+		return readRoute(method, simcore.OpGetPasswordPolicy, "")
+	case mfaDevicesPath:
+		return readRoute(method, simcore.OpGetMFA, "")
+	}
+	if userID, ok := userInPath(path, lastLoginSuffix); ok {
+		return readRoute(method, simcore.OpGetLastLogin, userID)
+	}
+	userID, ok = userInPath(path, profileSuffix)
+	if !ok {
 		return "", "", false
 	}
-	userID = path[len(usersPrefix) : len(path)-len(profileSuffix)]
 	switch method {
 	case http.MethodPost:
 		op = simcore.OpCreate
@@ -67,6 +81,23 @@ func route(method, path string) (op simcore.Op, userID string, ok bool) {
 		return "", "", false
 	}
 	return op, userID, true
+}
+
+// readRoute is the route of an API that has only GET.
+func readRoute(method string, op simcore.Op, userID string) (simcore.Op, string, bool) {
+	if method != http.MethodGet {
+		return "", "", false
+	}
+	return op, userID, true
+}
+
+// userInPath is the user id of a path /v5/users/{user_id}<suffix>; false when the path is not one, or the id
+// is empty.
+func userInPath(path, suffix string) (string, bool) {
+	if len(path) <= len(usersPrefix)+len(suffix) || !strings.HasPrefix(path, usersPrefix) || !strings.HasSuffix(path, suffix) {
+		return "", false
+	}
+	return path[len(usersPrefix) : len(path)-len(suffix)], true
 }
 
 func readBody(r *http.Request) ([]byte, error) {
@@ -183,10 +214,11 @@ var paramNames = map[string]string{
 // rest is the IAM v5 REST protocol of a Server.
 type rest struct{ s *Server }
 
-// body is a request's body as Execute reads it: its fields, or why it is not a JSON object.
-type body struct {
+// input is a request as Execute reads it: its body's fields, or why the body is not a JSON object, and its query.
+type input struct {
 	fields map[string]json.RawMessage
 	err    error
+	query  url.Values
 }
 
 // NewRequestID returns 32 lower-case hex digits, as the service's request ids are.
@@ -196,12 +228,23 @@ func (rest) NewRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Receive routes the request, reads its body and authenticates it.
+// Receive routes the request, reads its body and authenticates it. The user of ListMfaDevicesV5 is its user_id
+// query parameter, and its other query parameters are recorded with the body's fields.
 func (p rest) Receive(r *http.Request) simcore.Request {
 	op, userID, known := route(r.Method, r.URL.Path)
+	query := r.URL.Query()
 	raw, readErr := readBody(r)
 	fields, bodyErr := parseBody(raw)
-	req := simcore.Request{Op: op, Action: actions[op], User: userID, Params: callParams(fields), Input: body{fields, bodyErr}}
+	params := callParams(fields)
+	if op == simcore.OpGetMFA {
+		userID = query.Get(QueryUserID)
+		for _, name := range []string{QueryLimit, QueryMarker} {
+			if query.Has(name) {
+				params[name] = query.Get(name)
+			}
+		}
+	}
+	req := simcore.Request{Op: op, Action: actions[op], User: userID, Params: params, Input: input{fields, bodyErr, query}}
 	switch {
 	case !known:
 		req.Refused = codes.Errorf(CodeAPINotFound, "The API does not exist or has not been published in the environment: %s %s.", r.Method, r.URL.Path)
@@ -213,11 +256,20 @@ func (p rest) Receive(r *http.Request) simcore.Request {
 	return req
 }
 
-// Execute runs the action: the answer's body is the login profile, none for a delete.
+// Execute runs the action: the answer's body is the login profile (none for a delete), or what the login
+// lifecycle's reads answer (see login.go).
 func (p rest) Execute(a simcore.Account, req simcore.Request) (simcore.Answer, error) {
-	in := req.Input.(body)
+	in := req.Input.(input)
 	if in.err != nil && (req.Op == simcore.OpCreate || req.Op == simcore.OpUpdate) {
 		return simcore.Answer{}, invalidBody("%v", in.err)
+	}
+	switch req.Op {
+	case simcore.OpGetPasswordPolicy:
+		return showPasswordPolicy(a)
+	case simcore.OpGetMFA:
+		return listMFADevices(a, p.s.domainID, req.User, in.query)
+	case simcore.OpGetLastLogin:
+		return showLastLogin(a, req.User)
 	}
 	var (
 		profile simcore.Profile

@@ -15,9 +15,10 @@ limitations under the License.
 */
 
 /*
-Package huawei simulates the login-profile part of Huawei Cloud's IAM v5 API: a real HTTP server speaking the REST
-wire protocol of the official Go SDK (github.com/huaweicloud/huaweicloud-sdk-go-v3, package services/iam/v5), so
-that code using the SDK can be tested against it unchanged. It is the counterpart of the Alibaba Cloud simulator
+Package huawei simulates the login-profile part of Huawei Cloud's IAM v5 API, with the reads of the login lifecycle
+(the password policy, MFA devices, last logins): a real HTTP server speaking the REST wire protocol of the official
+Go SDK (github.com/huaweicloud/huaweicloud-sdk-go-v3, package services/iam/v5), so that code using the SDK can be
+tested against it unchanged. It is the counterpart of the Alibaba Cloud simulator
 (internal/sim/alibaba), with the same Go API.
 
 # Using it with the SDK
@@ -46,6 +47,9 @@ token listed in Options.AccessKeys and Options.SecurityTokens.
 	GET    /v5/users/{user_id}/login-profile  ShowLoginProfileV5,   200
 	PUT    /v5/users/{user_id}/login-profile  UpdateLoginProfileV5, 200  body with any of the two fields
 	DELETE /v5/users/{user_id}/login-profile  DeleteLoginProfileV5, 204, no body
+	GET    /v5/password-policy                ShowPasswordPolicyV5, 200
+	GET    /v5/mfa-devices?user_id=...        ListMfaDevicesV5,     200  (limit, marker)
+	GET    /v5/users/{user_id}/last-login     ShowUserLastLoginV5,  200
 
 The request body is the bare JSON object (the SDK's CreateLoginProfileReqBody, UpdateLoginProfileReqBody: no
 wrapping key). Create requires both fields (a non-empty string and a boolean), as the service documents; Update
@@ -54,6 +58,19 @@ Unknown fields are ignored. The user id is whatever lies between /v5/users/ and 
 string. Create, Show and Update answer {"login_profile": {"user_id", "password_reset_required",
 "password_expires_at", "created_at"}}, times like 2023-09-13T08:03:10.781Z (UTC, milliseconds),
 password_expires_at only when the password expires (PasswordPolicy.PasswordValidityPeriod, or SetProfile).
+
+ShowPasswordPolicyV5 answers {"password_policy": {"maximum_consecutive_identical_chars", "maximum_password_length",
+"minimum_password_age", "minimum_password_length", "password_reuse_prevention", "password_not_username_or_invert",
+"password_requirements", "password_validity_period", "password_char_combination", "allow_user_to_change_password"}},
+every field present, the settings of PasswordPolicy in force (0 for no bound; what the simulator does not model as
+a policy that does not use it). ListMfaDevicesV5 answers {"mfa_devices": [{"serial_number", "user_id",
+"enabled"}], "page_info": {"current_count"}}: one enabled device for a user with MFA bound (Core.SetMFABound, or
+PUT /_sim/users/{id}/mfa), none otherwise; it requires user_id (IAM.0007 without: the simulator does not list the
+account's devices), refuses a limit out of 1..200 (IAM.0007) and any marker (PAP5.0010: it hands none out), and
+answers CodeUserNotFound for a missing user (the simulator's choice; see errors.go). ShowUserLastLoginV5 answers
+{"user_last_login": {"last_login_at"}}, last_login_at left out while the user never logged in (Core.SetLastLogin,
+Core.UserResetsPassword), and CodeUserNotFound for a missing user; it needs no login profile. A login profile never
+shows the last login: IAM v5's has none.
 
 Every answer has an X-Request-Id header (32 hex digits). Errors are {"error_code", "error_msg", "request_id"}
 (plus "encoded_authorization_message" for PAP5.0001) with a 4xx or 5xx status; the codes are the Code* constants,
@@ -72,8 +89,8 @@ absent otherwise), signature, X-Sdk-Date within 15 minutes of the wall clock, X-
 (Options.DomainID). Then the injected faults, then the per-account quota (APIGW.0308, HTTP 429), then the body and
 the action itself.
 
-ShowLoginProfileV5 counts against the read quota (20/s by default), the other actions against the write quota
-(10/s): token buckets on Options.Now, holding one second's worth of calls. IAM v5's real quotas are not
+ShowLoginProfileV5, ShowPasswordPolicyV5, ListMfaDevicesV5 and ShowUserLastLoginV5 count against the read quota
+(20/s by default), the other actions against the write quota (10/s): token buckets on Options.Now, holding one second's worth of calls. IAM v5's real quotas are not
 published: these are the simulator's choice.
 
 The server logs nothing unless Options.Logger is set, and then only the action and the outcome of each call.
@@ -82,6 +99,8 @@ Call.Params keep the password sent, for tests to assert on; the admin API redact
 # Admin API
 
 The simulator core's (see internal/sim/simcore), under /_sim/ on the same server: the same routes and JSON for
-every cloud, users named by their user id.
+every cloud, users named by their user id. PUT /_sim/password-policy takes the neutral rules as PolicyFromRules
+does: it refuses what IAM's policy cannot express (a particular character class, minDistinct, the user-name rule
+without its reversed form). The user name of those rules is the user id (see PasswordPolicy).
 */
 package huawei

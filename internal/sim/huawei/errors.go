@@ -27,15 +27,16 @@ import (
 // Confirmed against Huawei Cloud's public documentation: APIGW.0301 (401, the API gateway's "Incorrect IAM
 // authentication information", answered for an unknown access key, a bad signature and the other authentication
 // failures), APIGW.0308 (429, the gateway's "The throttling threshold has been reached"), APIGW.0101 (404, the
-// gateway's "The API does not exist or has not been published in the environment") and PAP5.0001 (403, IAM v5's
-// "access denied"). IAM.0004 (404, "Could not find %(target)s: %(target_id)s."), IAM.0011 (400, "Request body is
-// invalid.") and IAM.0006 (500, "An unexpected error prevented the server from fulfilling your request.") are
+// gateway's "The API does not exist or has not been published in the environment"), PAP5.0001 (403, IAM v5's
+// "access denied") and PAP5.0010 (400, IAM v5's "invalid marker"). IAM.0004 (404, "Could not find %(target)s: %(target_id)s."), IAM.0011 (400, "Request body is
+// invalid."), IAM.0007 (400, "Request parameter %(key)s is invalid.") and IAM.0006 (500, "An unexpected error prevented the server from fulfilling your request.") are
 // IAM v3's codes, with the meaning the simulator gives them; IAM v5 may answer others (its documented codes are
 // PAP5.*, and the table published does not say which of them the login-profile API answers).
 //
 // The simulator's own choices, not confirmed: CodeLoginProfileNotFound, CodeLoginProfileExists,
-// CodePasswordTooWeak, CodePasswordReused and CodeServiceUnavailable. A client should classify the answers by HTTP
-// status, not by code.
+// CodePasswordTooWeak, CodePasswordReused and CodeServiceUnavailable, and CodeUserNotFound (404) for
+// ListMfaDevicesV5 of a missing user, for which IAM documents no 404 (only 400 and 403). A client should classify
+// the answers by HTTP status, not by code.
 const (
 	// CodeUserNotFound: the user does not exist (404).
 	CodeUserNotFound = "IAM.0004"
@@ -47,6 +48,12 @@ const (
 	// CodeInvalidRequestBody: the body is not a JSON object, a field has the wrong type, or a mandatory field is
 	// missing (400).
 	CodeInvalidRequestBody = "IAM.0011"
+	// CodeInvalidParameter: a query parameter is invalid (400): ListMfaDevicesV5's limit out of 1..200, or its
+	// user_id missing (which the simulator requires).
+	CodeInvalidParameter = "IAM.0007"
+	// CodeInvalidMarker: ListMfaDevicesV5's marker is not one the service handed out (400). The simulator never
+	// hands one out.
+	CodeInvalidMarker = "PAP5.0010"
 	// CodePasswordTooWeak: the password does not comply with the password policy (400). The simulator's choice.
 	CodePasswordTooWeak = "IAM.0111"
 	// CodePasswordReused: the password is among the user's last passwords, refused by the reuse prevention
@@ -89,6 +96,8 @@ var codes = simcore.CodeTable{
 	CodeServiceUnavailable: {Status: http.StatusServiceUnavailable, Message: "The service is temporarily unavailable.", Kind: simcore.Unavailable},
 	// The codes only the API gateway, the REST protocol and the faults answer.
 	CodeInvalidRequestBody:   {Status: http.StatusBadRequest, Message: "Request body is invalid."},
+	CodeInvalidParameter:     {Status: http.StatusBadRequest, Message: "Request parameter is invalid."},
+	CodeInvalidMarker:        {Status: http.StatusBadRequest, Message: "invalid marker"},
 	CodeAccessDenied:         {Status: http.StatusForbidden, Message: "access denied"},
 	CodeAuthenticationFailed: {Status: http.StatusUnauthorized, Message: "Incorrect IAM authentication information"},
 	CodeAPINotFound:          {Status: http.StatusNotFound, Message: "The API does not exist or has not been published in the environment."},
@@ -102,4 +111,9 @@ func authFailed(format string, args ...any) *APIError {
 
 func invalidBody(format string, args ...any) *APIError {
 	return codes.Errorf(CodeInvalidRequestBody, "Request body is invalid: "+format, args...)
+}
+
+// invalidParameter is IAM.0007 for a query parameter, saying what it must be.
+func invalidParameter(name, want string) *APIError {
+	return codes.Errorf(CodeInvalidParameter, "Request parameter %s is invalid: %s.", name, want)
 }

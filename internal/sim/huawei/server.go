@@ -32,8 +32,9 @@ const (
 	// DefaultDomainID is the account (domain) id when Options.DomainID is empty: requests must carry it in
 	// X-Domain-Id.
 	DefaultDomainID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-	// DefaultReadsPerSecond and DefaultWritesPerSecond are the per-account quotas: ShowLoginProfileV5 is a read,
-	// Create/Update/DeleteLoginProfileV5 are writes. IAM v5's real quotas are not published; these are the
+	// DefaultReadsPerSecond and DefaultWritesPerSecond are the per-account quotas: ShowLoginProfileV5,
+	// ShowPasswordPolicyV5, ListMfaDevicesV5 and ShowUserLastLoginV5 are reads, Create/Update/DeleteLoginProfileV5
+	// are writes. IAM v5's real quotas are not published; these are the
 	// simulator's choice, low enough for a test to reach them.
 	DefaultReadsPerSecond  = 20
 	DefaultWritesPerSecond = 10
@@ -47,12 +48,17 @@ const (
 	ActionShowLoginProfileV5   = "ShowLoginProfileV5"   // GET    /v5/users/{user_id}/login-profile, 200
 	ActionUpdateLoginProfileV5 = "UpdateLoginProfileV5" // PUT    /v5/users/{user_id}/login-profile, 200
 	ActionDeleteLoginProfileV5 = "DeleteLoginProfileV5" // DELETE /v5/users/{user_id}/login-profile, 204
+	ActionShowPasswordPolicyV5 = "ShowPasswordPolicyV5" // GET    /v5/password-policy, 200
+	ActionListMfaDevicesV5     = "ListMfaDevicesV5"     // GET    /v5/mfa-devices?user_id=..., 200
+	ActionShowUserLastLoginV5  = "ShowUserLastLoginV5"  // GET    /v5/users/{user_id}/last-login, 200
 )
 
 // actions are the operations' actions.
 var actions = map[simcore.Op]string{
 	simcore.OpGet: ActionShowLoginProfileV5, simcore.OpCreate: ActionCreateLoginProfileV5,
 	simcore.OpUpdate: ActionUpdateLoginProfileV5, simcore.OpDelete: ActionDeleteLoginProfileV5,
+	simcore.OpGetPasswordPolicy: ActionShowPasswordPolicyV5, simcore.OpGetMFA: ActionListMfaDevicesV5,
+	simcore.OpGetLastLogin: ActionShowUserLastLoginV5,
 }
 
 // capabilities: an IAM v5 login profile has no status, no MFA flag, no update date and no last login time; its
@@ -64,8 +70,9 @@ type (
 	Profile = simcore.Profile
 	// Call is an API call: its Params are the body fields received, as strings ("password",
 	// "password_reset_required" as "true" or "false", only those present; a value of another JSON type kept as
-	// its JSON text; empty when there is no body or it is not a JSON object); its Action is "" for a request on
-	// no API.
+	// its JSON text; empty when there is no body or it is not a JSON object), and for ListMfaDevicesV5 the query
+	// parameters "limit" and "marker" when present (its user_id is the call's User; GetPasswordPolicy's User is
+	// ""); its Action is "" for a request on no API.
 	Call = simcore.Call
 	// Fault makes calls fail: its Action is an action or an Op.
 	Fault = simcore.Fault
@@ -98,6 +105,7 @@ type Options struct {
 	// be moved freely: the request's X-Sdk-Date is checked against the wall clock, which the SDK stamps it with.
 	Now func() time.Time
 	// PasswordPolicy is the account's password policy; the zero value is the default policy (see PasswordPolicy).
+	// ShowPasswordPolicyV5 answers it; the admin API's PUT /_sim/password-policy replaces it (PolicyFromRules).
 	PasswordPolicy PasswordPolicy
 	// TimestampTolerance is how far X-Sdk-Date may be from the wall clock (time.Now, not Now): 0 means 15 minutes,
 	// negative turns the check off.
@@ -152,6 +160,6 @@ func (s *Server) UserResetsPassword(id, newPassword string) error {
 // iamCore is IAM v5 as the core knows it; NewServer adds the protocol, the account and its settings.
 var iamCore = simcore.Options{
 	Cloud: "huawei", Capabilities: capabilities, Actions: actions, ParamNames: paramNames,
-	Codes: codes, Translate: codes.Translator(),
+	Codes: codes, Translate: codes.Translator(), PolicyFromRules: PolicyFromRules,
 	DefaultReadsPerSecond: DefaultReadsPerSecond, DefaultWritesPerSecond: DefaultWritesPerSecond,
 }

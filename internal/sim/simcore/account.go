@@ -37,7 +37,8 @@ type Profile struct {
 	Status                                 string
 	MFABindRequired, PasswordResetRequired bool
 	CreateDate, UpdateDate                 time.Time
-	// LastLoginTime is zero while the user never logged in.
+	// LastLoginTime is the user's last console login (Account.LastLogin), on a cloud whose profile
+	// has it; zero while the user never logged in.
 	LastLoginTime time.Time
 	// PasswordExpiresAt is zero while the password does not expire (PasswordPolicy.Expiry).
 	PasswordExpiresAt time.Time
@@ -61,12 +62,25 @@ type Account interface {
 	Update(user string, ch Change) (Profile, error)
 	// Delete deletes the profile; the password history stays, as reuse prevention outlives it.
 	Delete(user string) error
+	// PasswordPolicy is the account's current password policy: the cloud's own type, which the
+	// cloud type-asserts.
+	PasswordPolicy() PasswordPolicy
+	// MFABound tells whether the user has an MFA device bound; UserNotFound for a missing user.
+	MFABound(user string) (bool, error)
+	// LastLogin is the user's last console login, zero when the user never logged in;
+	// UserNotFound for a missing user. It does not need a login profile.
+	LastLogin(user string) (time.Time, error)
 }
 
 type user struct {
 	profile  *Profile
 	password string   // current password; "" while the user has none
 	history  []string // hashes of the last passwords, most recent (the current one) first
+	// mfaBound: the user has an MFA device bound.
+	mfaBound bool
+	// lastLogin is the user's last console login (truncated), zero for never. It belongs to the
+	// user, not the profile: a profile shows it (Core.profileOf) on a cloud whose profile has it.
+	lastLogin time.Time
 }
 
 func (u *user) setPassword(key, password string) {
@@ -101,7 +115,7 @@ func (a account) Get(key string) (Profile, error) {
 	if err != nil {
 		return Profile{}, err
 	}
-	return *u.profile, nil
+	return a.profileOf(u), nil
 }
 
 func (a account) Create(p Profile, password string) (Profile, error) {
@@ -116,10 +130,10 @@ func (a account) Create(p Profile, password string) (Profile, error) {
 		return Profile{}, err
 	}
 	now := a.timestamp()
-	p.CreateDate, p.UpdateDate, p.LastLoginTime = now, now, time.Time{}
+	p.CreateDate, p.UpdateDate = now, now
 	u.profile = a.masked(p)
 	a.setPassword(u, p.User, password)
-	return *u.profile, nil
+	return a.profileOf(u), nil
 }
 
 func (a account) Update(key string, ch Change) (Profile, error) {
@@ -145,7 +159,7 @@ func (a account) Update(key string, ch Change) (Profile, error) {
 	}
 	p.UpdateDate = a.timestamp()
 	u.profile = a.masked(p)
-	return *u.profile, nil
+	return a.profileOf(u), nil
 }
 
 func (a account) Delete(key string) error {
@@ -171,6 +185,14 @@ func (a account) checkPassword(u *user, key, password string) error {
 func (a account) setPassword(u *user, key, password string) {
 	u.setPassword(key, password)
 	u.profile.PasswordExpiresAt = a.truncate(a.policy.Expiry(a.timestamp()))
+}
+
+// profileOf is the login profile of a user who has one, with the user's last login on a cloud
+// whose profile has it.
+func (c *Core) profileOf(u *user) Profile {
+	p := *u.profile
+	p.LastLoginTime = u.lastLogin
+	return *c.masked(p)
 }
 
 // masked is p with the dates truncated and the fields the cloud lacks emptied; an empty status
@@ -231,7 +253,8 @@ func (c *Core) Profile(key string) (Profile, bool) {
 // SetProfile changes a login profile out of band, as a change made in the console would (drift).
 // The user must exist: SetProfile panics otherwise. A zero CreateDate keeps the current one (now,
 // for a new profile); a zero UpdateDate means now; an empty Status means Active. The password is
-// left alone (a profile created this way has none).
+// left alone (a profile created this way has none). On a cloud whose profile has LastLoginTime,
+// it sets the user's last login (SetLastLogin; zero: never); elsewhere it is ignored.
 func (c *Core) SetProfile(p Profile) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -256,6 +279,10 @@ func (c *Core) setProfileLocked(p Profile) error {
 		p.UpdateDate = now
 	}
 	u.profile = c.masked(p)
+	if c.opts.Capabilities.LastLoginTime {
+		u.lastLogin = u.profile.LastLoginTime
+	}
+	u.profile.LastLoginTime = time.Time{} // the user's lastLogin is the one kept
 	return nil
 }
 
@@ -299,14 +326,6 @@ func (c *Core) UserResetsPassword(key, newPassword string) error {
 	}
 	a.setPassword(u, key, newPassword)
 	u.profile.PasswordResetRequired = false
-	u.profile.LastLoginTime = c.timestamp()
-	u.profile = c.masked(*u.profile)
+	u.lastLogin = c.timestamp()
 	return nil
-}
-
-// SetPasswordPolicy replaces the password policy.
-func (c *Core) SetPasswordPolicy(p PasswordPolicy) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.policy = p
 }

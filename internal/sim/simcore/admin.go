@@ -164,6 +164,12 @@ func (c *Core) adminMux() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /_sim/users/{user}/reset-password", c.adminResetPassword)
+	mux.HandleFunc("GET /_sim/users/{user}/mfa", c.adminGetMFA)
+	mux.HandleFunc("PUT /_sim/users/{user}/mfa", c.adminPutMFA)
+	mux.HandleFunc("GET /_sim/users/{user}/last-login", c.adminGetLastLogin)
+	mux.HandleFunc("PUT /_sim/users/{user}/last-login", c.adminPutLastLogin)
+	mux.HandleFunc("GET /_sim/password-policy", c.adminGetPasswordPolicy)
+	mux.HandleFunc("PUT /_sim/password-policy", c.adminPutPasswordPolicy)
 	mux.HandleFunc("POST /_sim/faults", c.adminAddFault)
 	mux.HandleFunc("DELETE /_sim/faults", func(w http.ResponseWriter, _ *http.Request) {
 		c.ClearFaults()
@@ -236,7 +242,7 @@ func (c *Core) adminProfile(key string) (AdminProfile, int, string) {
 	case u.profile == nil:
 		return AdminProfile{}, http.StatusNotFound, "user " + strconv.Quote(key) + " has no login profile"
 	}
-	p, caps := *u.profile, c.opts.Capabilities
+	p, caps := c.profileOf(u), c.opts.Capabilities
 	ap := AdminProfile{User: p.User, PasswordResetRequired: p.PasswordResetRequired, CreateDate: p.CreateDate, HasPassword: u.password != ""}
 	if caps.Status {
 		ap.Status = &p.Status
@@ -326,9 +332,9 @@ func (c *Core) changeProfile(key string, in AdminProfileChange, expires *time.Ti
 	if !ok {
 		return false
 	}
-	p := Profile{User: key}
+	p := Profile{User: key, LastLoginTime: u.lastLogin}
 	if u.profile != nil {
-		p = *u.profile
+		p = c.profileOf(u)
 		p.UpdateDate = time.Time{} // now, unless given
 	}
 	set(&p.Status, in.Status)

@@ -29,16 +29,33 @@ import (
 // Op is a login-profile operation, named the same for every cloud.
 type Op string
 
-// The operations. A Get counts against the read quota, the others against the write quota.
+// The operations. The reads (Get, GetPasswordPolicy, GetMFA, GetLastLogin) count against the read
+// quota, the others against the write quota.
 const (
 	OpGet    Op = "Get"
 	OpCreate Op = "Create"
 	OpUpdate Op = "Update"
 	OpDelete Op = "Delete"
+	// OpGetPasswordPolicy reads the account's password policy (Account.PasswordPolicy); the call
+	// names no user.
+	OpGetPasswordPolicy Op = "GetPasswordPolicy"
+	// OpGetMFA reads whether a user has an MFA device bound (Account.MFABound).
+	OpGetMFA Op = "GetMFA"
+	// OpGetLastLogin reads a user's last console login (Account.LastLogin).
+	OpGetLastLogin Op = "GetLastLogin"
 )
 
-// Ops are the operations, in order.
-var Ops = []Op{OpGet, OpCreate, OpUpdate, OpDelete}
+// Ops are the operations, in order: the login profile's, then the login lifecycle's reads.
+var Ops = []Op{OpGet, OpCreate, OpUpdate, OpDelete, OpGetPasswordPolicy, OpGetMFA, OpGetLastLogin}
+
+// IsRead tells whether op only reads the account: a read counts against the read quota.
+func (op Op) IsRead() bool {
+	switch op {
+	case OpGet, OpGetPasswordPolicy, OpGetMFA, OpGetLastLogin:
+		return true
+	}
+	return false
+}
 
 // Capabilities are the fields a cloud's login profile has beside the password and the reset flag.
 // The core keeps the fields a cloud lacks empty, and its admin API refuses to set them.
@@ -83,6 +100,10 @@ type Options struct {
 	DefaultReadsPerSecond, DefaultWritesPerSecond int
 	// PasswordPolicy is the account's password policy.
 	PasswordPolicy PasswordPolicy
+	// PolicyFromRules is how the cloud turns neutral rules into a policy of its own, for PUT
+	// /_sim/password-policy: an error when the cloud cannot express a rule. nil refuses every
+	// change of the policy through the admin API.
+	PolicyFromRules func(Rules) (PasswordPolicy, error)
 	// Logger, when set, gets one line per call with the action, the error code and the HTTP status,
 	// never a parameter. nil logs nothing.
 	Logger *slog.Logger

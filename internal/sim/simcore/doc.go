@@ -24,11 +24,14 @@ its replies to the neutral errors (Codes, Translate: data, through CodeTable.Tra
 # Go API
 
 New returns a Core. The account's state is changed out of band with AddUser, DeleteUser, SetProfile,
-DeleteProfile, UserResetsPassword and SetPasswordPolicy, and read with Users, Profile, Password and Calls; faults,
-latency and quotas with InjectFault, ClearFaults, SetLatency and SetQuota.
+DeleteProfile, UserResetsPassword, SetPasswordPolicy (or SetRules, through Options.PolicyFromRules), SetMFABound
+and SetLastLogin, and read with Users, Profile, Password, PasswordPolicy, Rules, MFABound, LastLogin and Calls;
+faults, latency and quotas with InjectFault, ClearFaults, SetLatency and SetQuota. A user's last login belongs to
+the user: a profile shows it as LastLoginTime on a cloud whose profile has it, and setting either sets both.
 
 A call runs through Do: the latency, the faults (matched by the cloud's action name or the neutral Op), the quota
-(a Get is a read, the others writes), then the action, given an Account (Get, Create, Update, Delete) whose errors
+(Get, GetPasswordPolicy, GetMFA and GetLastLogin are reads, the others writes: Op.IsRead), then the action, given
+an Account (Get, Create, Update, Delete, PasswordPolicy, MFABound, LastLogin) whose errors
 are neutral (*Error of a Kind: UserNotFound, ProfileNotFound, ProfileExists, PasswordWeak, PasswordReused; the quota
 answers Throttled). The call is recorded in the log under the same lock as the action runs, so the log's order is
 the order in which the account changed. Over HTTP, the core runs Do for each request the Protocol decoded and lets
@@ -70,6 +73,17 @@ id).
 	DELETE /_sim/users/{user}/profile         delete the profile out of band (drift); 404 without profile
 	POST   /_sim/users/{user}/reset-password  {"password": "..."}: the user logs in and chooses a new password
 	                                          (Core.UserResetsPassword); refused: {"error", "code"}
+	GET    /_sim/users/{user}/mfa             {"bound": true|false}: the user has an MFA device bound; 404 for no user
+	PUT    /_sim/users/{user}/mfa             {"bound": true|false}: bind or unbind it out of band
+	GET    /_sim/users/{user}/last-login      {"time": "<RFC 3339>"|null}: the user's last console login, null for never
+	PUT    /_sim/users/{user}/last-login      {"time": "<RFC 3339>"|null}: set it out of band (the profile's
+	                                          lastLoginTime too, on a cloud whose profile has it)
+	GET    /_sim/password-policy              the policy's rules: {"minLength", "maxLength", "requireUpper",
+	                                          "requireLower", "requireDigit", "requireSymbol", "minClasses",
+	                                          "maxRepeated", "minDistinct", "noUserName", "noUserNameReversed",
+	                                          "reusePrevention"}; 501 when the cloud's policy has no Rules
+	PUT    /_sim/password-policy              the same rules: replace the policy (Options.PolicyFromRules);
+	                                          400 when the cloud cannot express them
 	POST   /_sim/faults                       a Fault: {"action" (the cloud's action or the Op), "code",
 	                                          "httpStatus", "message", "times", "latency" ("1.5s"),
 	                                          "dropConnection", "dropAfterAction"}

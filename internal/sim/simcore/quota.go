@@ -58,13 +58,13 @@ func (q quota) rate() int {
 	return q.perSecond
 }
 
-// allow counts a call of op against its quota: a Get against the reads, the others against the
-// writes. Over quota, it returns a Throttled error.
+// allow counts a call of op against its quota: a read (Op.IsRead) against the reads, the others
+// against the writes. Over quota, it returns a Throttled error.
 func (c *Core) allow(op Op, user string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	q := c.writes
-	if op == OpGet {
+	if op.IsRead() {
 		q = c.reads
 	}
 	if q.limiter == nil || q.limiter.AllowN(c.now(), 1) {
