@@ -70,6 +70,8 @@ func main() {
 		leaderElectionNS     string
 		pollInterval         time.Duration
 		cloudTimeout         time.Duration
+		audit                bool
+		mfaGrace             time.Duration
 		concurrency          int
 		credentialsNSFlag    string
 		extraSuffixesFlag    string
@@ -88,6 +90,11 @@ func main() {
 	flag.DurationVar(&pollInterval, "poll-interval", 10*time.Minute,
 		"How often each LoginProfile is observed in the cloud to correct drift made out of band. Each poll costs one read call.")
 	flag.DurationVar(&cloudTimeout, "cloud-timeout", 10*time.Second, "Timeout of one cloud API call.")
+	flag.BoolVar(&audit, "audit", false,
+		"Read every console user's MFA device and last login (at most once per poll interval each), for the MFABound condition "+
+			"and the audit metrics. Without it they are read only where the spec needs them (mfaBindRequired, disableAfterUnused).")
+	flag.DurationVar(&mfaGrace, "mfa-grace", loginprofile.DefaultMFAGrace,
+		"How long after its login profile is created a user may go without an MFA device before the MFABound condition turns False.")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 16,
 		"How many LoginProfiles are reconciled in parallel. A reconcile waits for its account's rate limiter in its worker, so several accounts need several workers each.")
 	flag.StringVar(&credentialsNSFlag, "credentials-namespace", "",
@@ -189,6 +196,8 @@ func main() {
 		Recorder:     mgr.GetEventRecorder("loginprofile-operator"),
 		PollInterval: pollInterval,
 		CloudTimeout: cloudTimeout,
+		Audit:        audit,
+		MFAGrace:     mfaGrace,
 		// The cache holds the shard's ProviderConfigs only; the reconciler checks their labels all
 		// the same, before it touches anything.
 		ProviderConfigSelector: shard.Selector,

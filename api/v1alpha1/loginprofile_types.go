@@ -89,6 +89,8 @@ type PasswordSecretReference struct {
 // +kubebuilder:validation:XValidation:rule="has(oldSelf.userPrincipalName) == has(self.userPrincipalName) && has(oldSelf.userId) == has(self.userId)",message="the user of a LoginProfile cannot be changed: create another LoginProfile to manage another user"
 // +kubebuilder:validation:XValidation:rule="(has(self.providerConfigRef) ? self.providerConfigRef.name : 'default') == (has(oldSelf.providerConfigRef) ? oldSelf.providerConfigRef.name : 'default')",message="spec.providerConfigRef is immutable: create another LoginProfile to manage a user of another account"
 // +kubebuilder:validation:XValidation:rule="has(self.passwordSecretRef) || (has(self.managementPolicy) && self.managementPolicy == 'Observe')",message="spec.passwordSecretRef is required unless spec.managementPolicy is Observe"
+// +kubebuilder:validation:XValidation:rule="!has(self.generatePassword) || !self.generatePassword || !has(self.managementPolicy) || self.managementPolicy != 'Observe'",message="spec.generatePassword needs spec.managementPolicy Manage: an observed login profile gets no password"
+// +kubebuilder:validation:XValidation:rule="!has(self.disableAfterUnused) || !has(self.managementPolicy) || self.managementPolicy != 'Observe'",message="spec.disableAfterUnused needs spec.managementPolicy Manage: an observed login profile is never changed"
 type LoginProfileSpec struct {
 	// providerConfigRef names the ProviderConfig of the cloud account the user belongs to;
 	// "default" when empty.
@@ -146,6 +148,28 @@ type LoginProfileSpec struct {
 	// +optional
 	PasswordSecretRef *PasswordSecretReference `json:"passwordSecretRef,omitempty"`
 
+	// generatePassword: when the Secret or key passwordSecretRef names does not exist, the
+	// operator creates it with a random password that satisfies the account's password policy,
+	// and applies it. The Secret it creates is owned by this LoginProfile and labelled
+	// iam.loginprofile.io/generated-for; to rotate the password, delete the key (or the Secret):
+	// a new one is generated and applied once. A Secret that exists is never overwritten, and a
+	// key is added only to a Secret the operator created. Pair it with passwordResetRequired:
+	// true, so that the user chooses a password of their own at the first login.
+	// +optional
+	GeneratePassword bool `json:"generatePassword,omitempty"`
+
+	// disableAfterUnused disables console login when it has not been used for this long: since
+	// the last console login, or since the login profile was created for a login never used. A
+	// number of days, hours, minutes or seconds, such as 90d or 36h. The operator then disables
+	// the login (Alibaba Cloud: status Inactive; Huawei Cloud: the login profile is deleted) and
+	// sets the condition Disabled=True, reason Unused. Any later change of the spec enables the
+	// login again and restarts the clock.
+	// +kubebuilder:validation:Pattern=`^([0-9]{1,5}d)?([0-9]{1,6}h)?([0-9]{1,8}m)?([0-9]{1,9}s)?$`
+	// +kubebuilder:validation:MinLength=2
+	// +kubebuilder:validation:MaxLength=32
+	// +optional
+	DisableAfterUnused string `json:"disableAfterUnused,omitempty"`
+
 	// managementPolicy: Manage (the default) makes the cloud match this spec; Observe never
 	// writes to the cloud, deletion included, needs no password Secret and reports the cloud's
 	// login profile in status.atProvider (for audits, and to look before taking over a profile
@@ -191,6 +215,17 @@ type LoginProfileObservation struct {
 	// lastLoginTime is when the user last logged in to the console.
 	// +optional
 	LastLoginTime *metav1.Time `json:"lastLoginTime,omitempty"`
+
+	// lastLoginKnown: the cloud reported the user's last console login, so an absent
+	// lastLoginTime means the user never logged in. On a cloud whose login profile does not carry
+	// it (Huawei Cloud), it is read only for disableAfterUnused or the manager's --audit.
+	// +optional
+	LastLoginKnown bool `json:"lastLoginKnown,omitempty"`
+
+	// mfaBound: the user has an MFA device bound. Read, at most once per poll interval, only when
+	// it matters: spec.mfaBindRequired, or the manager's --audit.
+	// +optional
+	MFABound *bool `json:"mfaBound,omitempty"`
 
 	// createdAt is when the login profile was created.
 	// +optional
@@ -307,6 +342,7 @@ type LoginProfileStatus struct {
 // +kubebuilder:printcolumn:name="User ID",type=string,priority=1,JSONPath=`.spec.userId`
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.atProvider.status`
 // +kubebuilder:printcolumn:name="MFA",type=boolean,JSONPath=`.status.atProvider.mfaBindRequired`
+// +kubebuilder:printcolumn:name="MFA Bound",type=boolean,priority=1,JSONPath=`.status.atProvider.mfaBound`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,priority=1,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Last Login",type=date,JSONPath=`.status.atProvider.lastLoginTime`

@@ -140,6 +140,11 @@ func (in *LoginProfileObservation) DeepCopyInto(out *LoginProfileObservation) {
 		in, out := &in.LastLoginTime, &out.LastLoginTime
 		*out = (*in).DeepCopy()
 	}
+	if in.MFABound != nil {
+		in, out := &in.MFABound, &out.MFABound
+		*out = new(bool)
+		**out = **in
+	}
 	if in.CreatedAt != nil {
 		in, out := &in.CreatedAt, &out.CreatedAt
 		*out = (*in).DeepCopy()

@@ -87,7 +87,10 @@ func (c *countingProvider) PasswordPolicy(context.Context) (*PasswordPolicy, err
 	c.gets++
 	return &PasswordPolicy{}, nil
 }
-func (c *countingProvider) MFABound(context.Context, string) (bool, error) { c.gets++; return true, nil }
+func (c *countingProvider) MFABound(context.Context, string) (bool, error) {
+	c.gets++
+	return true, nil
+}
 func (c *countingProvider) LastLogin(context.Context, string) (time.Time, error) {
 	c.gets++
 	return time.Time{}, nil

@@ -56,10 +56,9 @@ type cloudEnv struct {
 	// hasStatus and hasMFA: the cloud's login profile has a status, an MFA flag (its admin API
 	// says).
 	hasStatus, hasMFA bool
-	// weakPasswordCode is the code the cloud answers a password its policy refuses;
-	// profileNotFoundCode the one it answers the get of a user without login profile (its admin
-	// API says).
-	weakPasswordCode, profileNotFoundCode string
+	// profileNotFoundCode is the code the cloud answers the get of a user without login profile
+	// (its admin API says).
+	profileNotFoundCode string
 	// samplesFile holds the cloud's sample LoginProfiles (config/samples).
 	samplesFile string
 }
@@ -82,7 +81,7 @@ func (ce *cloudEnv) started(sim *utils.Cloudsim) {
 	ce.sim = sim
 	caps := sim.Admin.Capabilities()
 	ce.hasStatus, ce.hasMFA = caps.Status, caps.MFABindRequired
-	ce.weakPasswordCode, ce.profileNotFoundCode = sim.Admin.Code(simcore.PasswordWeak), sim.Admin.Code(simcore.ProfileNotFound)
+	ce.profileNotFoundCode = sim.Admin.Code(simcore.ProfileNotFound)
 }
 
 // userOf is the user a spec names, in this cloud's field.

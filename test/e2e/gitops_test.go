@@ -215,12 +215,12 @@ func TestHealthLive(t *testing.T) {
 		c.g.Expect(vs[first].kstatus).To(Equal("InProgress"))
 		c.g.Expect(vs[len(vs)-1].kstatus).To(Equal("Current"))
 
-		// A weak password: the rotation is in flight (Progressing), then refused: Degraded, kstatus
-		// Failed, and the message says which Secret to fix.
+		// A weak password: refused by the account's policy before any call (no rotation in flight):
+		// Degraded, kstatus Failed, and the message says which Secret to fix.
 		c.setPassword(o, weakPassword)
 		c.waitCondition(o, metav1.ConditionFalse, "InvalidPassword")
 		vs, path = h.step("a weak password", false)
-		c.g.Expect(path).To(Equal([]string{health.Healthy, health.Progressing, health.Degraded}), join(vs))
+		c.g.Expect(path).To(Equal([]string{health.Healthy, health.Degraded}), join(vs))
 		last = vs[len(vs)-1]
 		c.g.Expect(last.kstatus).To(Equal("Failed"))
 		c.g.Expect(last.argoMessage).To(HavePrefix("Stalled: InvalidPassword: "))
@@ -270,9 +270,9 @@ func (c *tc) scrape() *utils.Metrics {
 }
 
 // TestMetrics scrapes the manager's metrics endpoint over HTTP, as Prometheus would. It first makes,
-// per cloud, the calls it then looks for (metricsScenario: creates, a rotation, a password refused
-// as weak, a delete, a read throttled by a fault), so it needs no test to run before it. For each cloud it finds the calls by action and result code (successes, the
-// refused weak password, the throttled read), the throttled calls, a latency observation for
+// per cloud, the calls it then looks for (metricsScenario: creates, a rotation, a weak password
+// refused by the policy check, a delete, a read throttled by a fault), so it needs no test to run before it. For each cloud it finds the calls by action and result code (successes, the
+// password policy read, the throttled read), the throttled calls, a latency observation for
 // every call and the rate limiters' waits; the LoginProfiles by Ready status and reason match
 // what kubectl lists; no password or access key is in the text. Then it creates one LoginProfile
 // per cloud and sees exactly one more create counted, as the simulator received.
@@ -292,8 +292,9 @@ func TestMetrics(t *testing.T) {
 			c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": action, "code": "OK"})).
 				To(BeNumerically(">", 0), "successful %s calls to %s", action, ce.name)
 		}
-		// metricsScenario's refused password and throttled read, under the cloud's own codes.
-		c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": "update", "code": ce.weakPasswordCode})).
+		// metricsScenario's weak password was checked against the policy read from the cloud (and
+		// never sent); its throttled read is counted under the cloud's own code.
+		c.g.Expect(m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": "get_password_policy", "code": "OK"})).
 			To(BeNumerically(">=", 1))
 		throttleCode := ce.sim.Admin.ThrottlingFault(utils.OpGet).Code
 		throttledGets := m.Sum(metricCalls, map[string]string{"cloud": ce.name, "action": "get", "code": throttleCode})
@@ -420,7 +421,7 @@ func (c *tc) metricsScenario(ce *cloudEnv) {
 		g.Expect(c.calls(kept, utils.OpUpdate)).To(ContainElement(HaveField("Code", "")))
 	}).WithTimeout(readyTimeout).WithPolling(polling).Should(Succeed(), "the rotation's update")
 	c.waitCondition(gone, metav1.ConditionFalse, "InvalidPassword")
-	c.g.Expect(c.calls(gone, utils.OpUpdate)).To(ContainElement(HaveField("Code", ce.weakPasswordCode)))
+	c.g.Expect(c.calls(gone, utils.OpUpdate)).To(BeEmpty(), "the account's policy refuses the weak password before any call")
 
 	c.kubectl("delete", "loginprofiles", gone.name, "-n", gone.namespace, "--wait", "--timeout="+readyTimeout.String())
 	c.g.Expect(c.calls(gone, utils.OpDelete)).To(ContainElement(HaveField("Code", "")))

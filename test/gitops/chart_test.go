@@ -204,7 +204,7 @@ func TestChartRendersFlags(t *testing.T) {
 	container := containerOf(t, deployment)
 	g.Expect(container["args"]).To(Equal([]any{
 		"--leader-elect", "--health-probe-bind-address=:8081", "--metrics-bind-address=:8443", "--metrics-secure=true",
-		"--poll-interval=10m", "--cloud-timeout=10s", "--max-concurrent-reconciles=16",
+		"--poll-interval=10m", "--cloud-timeout=10s", "--audit=false", "--mfa-grace=168h", "--max-concurrent-reconciles=16",
 		// Credentials Secrets are read only from the release's namespace.
 		"--credentials-namespace=" + systemNamespace, "--zap-log-level=info",
 	}))
@@ -219,7 +219,7 @@ func TestChartRendersFlags(t *testing.T) {
 	replicas, _, _ = unstructured.NestedInt64(deployment.Object, "spec", "replicas")
 	g.Expect(replicas).To(BeEquivalentTo(3))
 	container = containerOf(t, deployment)
-	g.Expect(container["args"]).To(ContainElements("--leader-elect", "--poll-interval=2m30s", "--cloud-timeout=20s",
+	g.Expect(container["args"]).To(ContainElements("--leader-elect", "--poll-interval=2m30s", "--cloud-timeout=20s", "--audit=true", "--mfa-grace=72h",
 		"--max-concurrent-reconciles=8", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--zap-stacktrace-level=panic",
 		"--credentials-namespace="+systemNamespace, "--extra-endpoint-suffixes=iam.corp.example,.private.example"))
 	for _, arg := range container["args"].([]any) {

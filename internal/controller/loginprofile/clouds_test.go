@@ -18,6 +18,7 @@ package loginprofile_test
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -87,6 +88,12 @@ func (s *simulator) PreventReuse(n int) { s.SetPasswordPolicy(s.policy(n)) }
 // FailNextGetAsNoProfile makes the next observation answer "no login profile".
 func (s *simulator) FailNextGetAsNoProfile() {
 	s.InjectFault(simcore.Fault{Action: string(opGet), Code: s.Code(simcore.ProfileNotFound), Times: 1})
+}
+
+// HidePasswordPolicy makes reading the account's password policy fail (credentials without that
+// permission) until ClearFaults: the operator then leaves the check of a password to the cloud.
+func (s *simulator) HidePasswordPolicy() {
+	s.InjectFault(simcore.Fault{Action: string(simcore.OpGetPasswordPolicy), Code: "Forbidden.PasswordPolicy", HTTPStatus: http.StatusForbidden})
 }
 
 // Throttle makes every observation answer the cloud's throttling error until ClearFaults.

@@ -50,7 +50,7 @@ const (
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=loginprofiles/finalizers,verbs=update
 // +kubebuilder:rbac:groups=iam.loginprofile.io,resources=providerconfigs,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 

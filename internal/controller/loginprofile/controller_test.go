@@ -511,7 +511,12 @@ func TestMissingSecretWaitsAndRecoversWhenItAppears(t *testing.T) {
 
 func TestWeakPasswordIsTerminalUntilTheSecretChanges(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
-		f := newFixture(t, c, nsPoll)
+		// The account's policy cannot be read: the cloud is the one to refuse the password. (When
+		// it can be read, a weak password is refused before any call: lifecycle_scenarios_test.go.)
+		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-weak-%d", c.name, seq.Add(1)), nsPoll)
+		f.sim.HidePasswordPolicy()
+		t.Cleanup(f.sim.ClearFaults)
+		f.createProviderConfig()
 		f.setSecret("abc")
 		f.create()
 		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
@@ -554,6 +559,8 @@ func TestRefusedPasswordIsNotSentAgainAfterAThrottledPoll(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
 		// The race simulator: the fault must not throttle other scenarios' objects.
 		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-refused-%d", c.name, seq.Add(1)), nsPoll)
+		f.sim.HidePasswordPolicy() // the cloud refuses the password, not the policy check before the call
+		t.Cleanup(f.sim.ClearFaults)
 		f.createProviderConfig()
 		f.setSecret("abc")
 		f.create()
@@ -564,6 +571,7 @@ func TestRefusedPasswordIsNotSentAgainAfterAThrottledPoll(t *testing.T) {
 		t.Cleanup(f.sim.ClearFaults)
 		f.waitReady(metav1.ConditionFalse, loginprofile.ReasonThrottled)
 		f.sim.ClearFaults()
+		f.sim.HidePasswordPolicy()
 		lp := f.waitReady(metav1.ConditionFalse, loginprofile.ReasonInvalidPassword)
 		f.g.Expect(readyMessage(lp)).To(ContainSubstring("not sent again"))
 		f.waitPolls(2)

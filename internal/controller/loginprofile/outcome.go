@@ -80,6 +80,18 @@ func judgeCloudError(err error, s subject) verdict {
 		return verdict{no, ReasonUserNotFound,
 			fmt.Sprintf("The user does not exist in the cloud account of ProviderConfig %q (%s): create the user, or correct the user in the spec",
 				s.providerConfig, summary), retryPoll, true}
+	case isPolicyViolation(err):
+		fix := "Put a password that meets the account's password policy in the Secret"
+		if v := (*policyViolation)(nil); errors.As(err, &v) && v.reused {
+			fix = "Put a new password in the Secret, or set spec.generatePassword to have one generated"
+		}
+		return verdict{no, ReasonInvalidPassword,
+			fmt.Sprintf("The password in Secret %q (key %q) was not sent: %s. %s", s.secretName, s.secret, err.Error(), fix), retryPoll, false}
+	case errors.Is(err, cloud.ErrPasswordReused):
+		return verdict{no, ReasonInvalidPassword,
+			fmt.Sprintf("The cloud refused the password in Secret %q (key %q) as one the user had recently (%s); the cloud keeps a user's "+
+				"password history even when the login profile is deleted. Put a new password in the Secret, or set spec.generatePassword",
+				s.secretName, s.secret, summary), retryPoll, false}
 	case errors.Is(err, cloud.ErrInvalidPassword):
 		// Not sent again until the Secret or the spec changes (refusedAlready); the poll goes on, to
 		// correct drift of everything else.

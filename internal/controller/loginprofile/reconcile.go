@@ -64,8 +64,17 @@ type Reconciler struct {
 	// acts only on the LoginProfiles of the ProviderConfigs it matches (see inShard).
 	ProviderConfigSelector labels.Selector
 
+	// Audit reads every LoginProfile's MFA device and last console login (--audit), for the
+	// MFABound condition and the audit metrics; otherwise only where the spec needs them.
+	Audit bool
+	// MFAGrace is how long a login may go without an MFA device before MFABound turns False
+	// (--mfa-grace); zero means DefaultMFAGrace.
+	MFAGrace time.Duration
+
 	throttle backoff
 	started  visits
+	readings readings
+	policies policyCache
 }
 
 // state is one reconcile's view of the object: the object being changed and the status last
@@ -189,6 +198,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	if lp.Observed() {
 		return r.observe(ctx, s, provider, user, caps)
 	}
+	applyDisabled(s)
 	if why := unsupported(&lp.Spec, caps, driver.Name()); why != "" {
 		return r.conclude(lp, judgeUnsupported(why), nil)
 	}
@@ -200,6 +210,9 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 	sec, err := r.passwordSecret(ctx, lp)
 	if err != nil && !errors.Is(err, errPasswordSecret) {
 		return r.secretError(lp, err)
+	}
+	if err != nil && lp.Spec.GeneratePassword && lp.PasswordSecretName() != "" {
+		return r.generatePassword(ctx, lp, provider, user, false)
 	}
 	// In sync when the manager started, its Secret unchanged since: its first poll is spread over
 	// the interval rather than made at once with every other object's.
@@ -215,6 +228,7 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 		return r.secretError(lp, err)
 	}
 
+	prev := lp.Status.AtProvider.DeepCopy()
 	obs, err := provider.Get(ctx, user)
 	if errors.Is(err, cloud.ErrProfileNotFound) {
 		switch {
@@ -224,12 +238,24 @@ func (r *Reconciler) reconcileNormal(ctx context.Context, s *state) (ctrl.Result
 			lp.Status.AtProvider = nil
 			return r.stillRefused(lp), nil
 		}
-		return r.create(ctx, s, provider, user, sec, caps)
+		res, err := r.create(ctx, s, provider, user, sec, caps)
+		return r.afterwards(ctx, s, provider, user, caps, prev, res, err)
 	}
 	if err != nil {
 		return r.cloudError(ctx, lp, "observing", err)
 	}
-	return r.update(ctx, s, provider, obs, sec, pw, caps)
+	res, uerr := r.update(ctx, s, provider, obs, sec, pw, caps)
+	return r.afterwards(ctx, s, provider, user, caps, prev, res, uerr)
+}
+
+// afterwards runs the login's lifecycle (MFA, unused logins) after a reconcile that left the
+// profile as the spec wants it.
+func (r *Reconciler) afterwards(ctx context.Context, s *state, provider cloud.Provider, user string, caps cloud.Capabilities,
+	prev *v1alpha1.LoginProfileObservation, res ctrl.Result, err error) (ctrl.Result, error) {
+	if c := readyCondition(s.lp); err != nil || s.stale || c == nil || c.Status != metav1.ConditionTrue {
+		return res, err
+	}
+	return r.lifecycle(ctx, s, provider, user, caps, prev, res), nil
 }
 
 // passwordAvailability says why the Secret's password cannot be sent in this reconcile, if it
@@ -289,8 +315,12 @@ func (r *Reconciler) ensureNoProfile(ctx context.Context, lp *v1alpha1.LoginProf
 			"Disabled console password login of %s: deleted its login profile (status Inactive)", user)
 	}
 	lp.Status.AtProvider = observation(&lp.Spec, &cloud.LoginProfile{User: user, Status: cloud.StatusInactive})
-	setReady(lp, metav1.ConditionTrue, ReasonAvailable,
-		fmt.Sprintf("Console password login of %s is disabled: it has no login profile", user))
+	msg := fmt.Sprintf("Console password login of %s is disabled: it has no login profile", user)
+	if disabledForUnused(lp) {
+		msg = fmt.Sprintf("Console login of %s is disabled for being unused (see the Disabled condition): it has no login profile. "+
+			"Change the spec to enable it again", user)
+	}
+	setReady(lp, metav1.ConditionTrue, ReasonAvailable, msg)
 	r.throttle.reset(client.ObjectKeyFromObject(lp))
 	return r.pollAgain(), nil
 }
@@ -301,9 +331,21 @@ func (r *Reconciler) create(ctx context.Context, s *state, provider cloud.Provid
 	if err != nil {
 		return r.secretError(lp, err)
 	}
+	// The account's policy first: a password it refuses is not sent. One applied before meets the
+	// reuse prevention when the profile is created again (the cloud keeps the history): a
+	// generated one is generated anew.
+	appliedBefore := !sec.changed && lp.Status.Password != nil && lp.Status.Password.Digest != ""
+	violation := checkPolicy(r.passwordPolicy(ctx, provider), user, pw, appliedBefore)
+	if v := (*policyViolation)(nil); errors.As(violation, &v) && v.reused && lp.Spec.GeneratePassword && r.isGenerated(ctx, lp) {
+		return r.generatePassword(ctx, lp, provider, user, true)
+	}
 	digest, err := password.Digest(pw.Reveal())
 	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if violation != nil {
+		r.recordRefused(lp, sec, digest, violation)
+		return r.cloudError(ctx, lp, "creating", violation)
 	}
 	// Record the intent before the call: if the manager stops after the cloud created the profile
 	// but before the status below is written, the next reconcile finds the profile and adopts it
@@ -381,6 +423,15 @@ func (r *Reconciler) update(ctx context.Context, s *state, provider cloud.Provid
 			return ctrl.Result{}, err
 		}
 		resend = uncertain != "" && password.Matches(uncertain, value.Reveal())
+		if violation := checkPolicy(r.passwordPolicy(ctx, provider), obs.User, value, false); violation != nil {
+			// Refused before any call; the other changes go on their own, as after the cloud's refusal.
+			r.recordRefused(lp, sec, digest, violation)
+			if obs, err = r.sendWithoutPassword(ctx, lp, provider, obs, caps, specUnchanged); err != nil {
+				return r.cloudError(ctx, lp, "updating", err)
+			}
+			lp.Status.AtProvider = observation(&lp.Spec, obs)
+			return r.cloudError(ctx, lp, "updating", violation)
+		}
 		// As on create: record the intent first, with the profile's updateDate, so that an
 		// interrupted rotation is neither lost nor sent twice; on a cloud that reports an update
 		// date, not within the date's step (the second) of the write before it, which would leave

@@ -26,7 +26,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
-	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/cloud"
 	"github.com/loginprofile-operator/loginprofile-operator/internal/controller/loginprofile"
 )
@@ -43,14 +42,7 @@ func TestAfterARestartTheFirstPollIsSpread(t *testing.T) {
 		gets := len(f.calls(opGet))
 		// The restarted reconciler reads from the watch cache: let it catch up with the status the
 		// running manager wrote, or the object is not yet in sync there.
-		stored := f.get().ResourceVersion
-		f.g.Eventually(func() string {
-			var cached v1alpha1.LoginProfile
-			if err := watchClient.Get(context.Background(), f.key(), &cached); err != nil {
-				return err.Error()
-			}
-			return cached.ResourceVersion
-		}).Should(Equal(stored))
+		waitCached(f)
 
 		restarted := func() *loginprofile.Reconciler {
 			return &loginprofile.Reconciler{

@@ -409,7 +409,11 @@ func TestInactiveWithTheSecretMissing(t *testing.T) {
 
 func TestInactiveWithARefusedPassword(t *testing.T) {
 	eachCloud(t, func(t *testing.T, c *testCloud) {
-		f := newFixture(t, c, nsWatch)
+		// The account's policy cannot be read: the cloud refuses the password.
+		f := newFixtureOn(t, c, c.race, fmt.Sprintf("%s-inactive-%d", c.name, seq.Add(1)), nsWatch)
+		f.sim.HidePasswordPolicy()
+		t.Cleanup(f.sim.ClearFaults)
+		f.createProviderConfig()
 		f.setSecret(strongPassword())
 		f.create()
 		f.waitReady(metav1.ConditionTrue, loginprofile.ReasonAvailable)
