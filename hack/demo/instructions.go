@@ -18,7 +18,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -46,6 +45,7 @@ Look around:
 		d.cloudInstructions(s)
 	}
 	d.teamInstructions()
+	d.lifecycleInstructions()
 	var logs []string
 	for _, s := range d.clouds {
 		logs = append(logs, s.sim.LogPath)
@@ -93,7 +93,8 @@ func (d *demo) cloudInstructions(s *simulated) {
 				lp.Namespace, lp.Name, profile)
 		}
 	}
-	if user, name, ok := d.spareUser(s); ok {
+	if spare, ok := d.plan.spare[s.Name]; ok {
+		user, name := spare.user, spare.name
 		spec := v1alpha1.LoginProfileSpec{
 			ProviderConfigRef: &v1alpha1.ProviderConfigReference{Name: s.SampleProviderConfig},
 			PasswordSecretRef: &v1alpha1.PasswordSecretReference{Name: name + "-console"},
@@ -112,21 +113,6 @@ func (d *demo) cloudInstructions(s *simulated) {
 			"  kubectl apply -f - <<EOF\n%s  EOF\n  kubectl get lp -n default %s -o wide\n",
 			user, note, name, indentBy("  ", manifest), name)
 	}
-}
-
-// spareUser is a default user of s that no sample names, and a LoginProfile name for it.
-func (d *demo) spareUser(s *simulated) (user, name string, ok bool) {
-	for _, u := range s.DefaultUsers {
-		if slices.Contains(d.plan.usersOf[s.Name], u.Key) {
-			continue
-		}
-		name = u.Name
-		if name == "" {
-			name, _, _ = strings.Cut(u.Key, "@")
-		}
-		return u.Key, name + "-" + s.Name, true
-	}
-	return "", "", false
 }
 
 // teamInstructions is what to try with the two teams of the multi-team sample.
@@ -153,6 +139,32 @@ Two teams share the simulated %[1]s cloud account, each through a ProviderConfig
   kubectl -n team-a delete loginprofiles dana
   kubectl get events -n team-a --field-selector reason=TookOver
 `, gina.cloud.Name, multiTeamFile, sim.URL, gina.user, dana.user)
+}
+
+// lifecycleInstructions is what to try with the generated password and the unused login the demo
+// showed (docs/lifecycle.md).
+func (d *demo) lifecycleInstructions() {
+	g, u := d.plan.generated, d.plan.unused
+	if g == nil && u == nil {
+		return
+	}
+	fmt.Printf("\nThe login's life (%s):\n", lifecycleDoc)
+	if g != nil {
+		lp := g.obj
+		fmt.Printf("  # %[1]s/%[2]s's generated password; delete the Secret (the operator owns it) and a new one is generated\n"+
+			"  # and applied once\n"+
+			"  %[3]s\n"+
+			"  kubectl -n %[1]s delete secret %[4]s\n"+
+			"  kubectl get events -n %[1]s --field-selector reason=PasswordGenerated,involvedObject.name=%[2]s\n",
+			lp.Namespace, lp.Name, readSecretCommand(lp), lp.PasswordSecretName())
+	}
+	if u != nil {
+		fmt.Printf("  # %[1]s/%[2]s, disabled for being unused: any change of its spec enables the login again, and the clock\n"+
+			"  # restarts\n"+
+			"  kubectl -n %[1]s patch loginprofiles %[2]s --type merge -p '{\"spec\":{\"disableAfterUnused\":\"1h\"}}'\n"+
+			"  kubectl get lp -n %[1]s %[2]s -o jsonpath='{.status.conditions[?(@.type==\"Disabled\")]}'\n",
+			u.obj.Namespace, u.obj.Name)
+	}
 }
 
 func (d *demo) metricsHint() string {

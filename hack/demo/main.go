@@ -19,7 +19,10 @@ limitations under the License.
 // the operator manages (every simulator registered with internal/sim/simclouds: Alibaba Cloud IMS,
 // Huawei Cloud IAM v5), the manager, the sample LoginProfiles of every cloud, and two teams sharing
 // a cloud account (config/samples/multi_team.yaml), one of whose LoginProfiles is refused as
-// Forbidden and another as Conflict. It runs until interrupted (Ctrl-C), then stops everything.
+// Forbidden and another as Conflict. Then it shows the login's life (docs/lifecycle.md): the
+// password the operator generated for the sample that sets generatePassword, and a LoginProfile of
+// its own, with disableAfterUnused 30s, disabled for being unused. It runs until interrupted
+// (Ctrl-C), then stops everything.
 //
 //	make demo
 //	# or: KUBEBUILDER_ASSETS=$(hack/envtest-assets.sh) go run ./hack/demo --manager bin/manager --cloudsim bin/cloudsim
@@ -56,6 +59,7 @@ const (
 	metricsAddr   = "127.0.0.1:8080"
 	pollInterval  = 30 * time.Second
 	readyTimeout  = 3 * time.Minute
+	lifecycleDoc  = "docs/lifecycle.md"
 )
 
 // The LoginProfiles of multi_team.yaml refused on purpose, by namespace/name: the Ready reason each
@@ -235,6 +239,9 @@ func (d *demo) run(ctx context.Context) error {
 		}
 		fmt.Println(indent(out))
 	}
+	if err := d.applyUnused(); err != nil {
+		return err
+	}
 
 	teams, err := d.plan.teamsManifest(d.simulatorOf)
 	if err != nil {
@@ -250,7 +257,11 @@ func (d *demo) run(ctx context.Context) error {
 	fmt.Println(indent(out))
 
 	step("Waiting for the LoginProfiles to be Ready, but the %d refused on purpose: kubectl get lp -A -o wide", len(refusedOnPurpose))
-	if err := d.waitReady(ctx); err != nil {
+	err = d.waitReady(ctx)
+	if err == nil {
+		err = d.showLifecycle(ctx)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}

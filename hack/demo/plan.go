@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -42,7 +43,50 @@ type plan struct {
 	// teamDocs are multi_team.yaml's documents; teamNamespaces the namespaces of its objects, sorted.
 	teamDocs       []string
 	teamNamespaces []string
+	// generated is the first sample LoginProfile that sets generatePassword, and its cloud; nil
+	// for none.
+	generated *sampleProfile
+	// unused is the demo's own LoginProfile that shows disableAfterUnused with a short interval;
+	// nil when no sample sets disableAfterUnused.
+	unused *ownProfile
+	// spare is, by cloud, a user no LoginProfile names, for the instructions to try.
+	spare map[string]spareUser
 }
+
+// sampleProfile is a sample LoginProfile and its cloud.
+type sampleProfile struct {
+	cloud simclouds.Cloud
+	obj   *v1alpha1.LoginProfile
+}
+
+// ownProfile is a LoginProfile the demo applies itself, beside the samples, with its Secret, on
+// cloud as user.
+type ownProfile struct {
+	cloud  simclouds.Cloud
+	user   string
+	obj    *v1alpha1.LoginProfile
+	secret *corev1.Secret
+	// sample is the sample it stands in for, whose interval is a realistic one.
+	sample *v1alpha1.LoginProfile
+}
+
+// spareUser is a user of a cloud that no LoginProfile names, and a LoginProfile name for it.
+type spareUser struct {
+	user, name string
+}
+
+// The demo's own users, beside the samples': the user of its short-interval LoginProfile (named
+// after them, like its Secret), and the spare user of a cloud whose default users the samples all
+// name. The simulators get both.
+const (
+	unusedName = "frank"
+	spareName  = "grace"
+	// unusedAfter is the short-interval LoginProfile's disableAfterUnused: the operator comes back
+	// at that deadline itself, not at its next poll.
+	unusedAfter = "30s"
+	// unusedPassword is the short-interval LoginProfile's password, in the Secret the demo applies.
+	unusedPassword = "Demo-Passw0rd-F3x!" //nolint:gosec // a demo password, for a simulated cloud
+)
 
 // refusedProfile is a LoginProfile refused on purpose: its cloud and its user there.
 type refusedProfile struct {
@@ -142,22 +186,75 @@ func readPlan() (*plan, error) {
 			}
 			if f == c.Samples {
 				p.samples[c.Name] = append(p.samples[c.Name], obj)
+				if obj.Spec.GeneratePassword && p.generated == nil {
+					p.generated = &sampleProfile{cloud: c, obj: obj}
+				}
+				if obj.Spec.DisableAfterUnused != "" && p.unused == nil {
+					p.unused = unusedProfile(c, obj)
+				}
 			}
 			if key := obj.Namespace + "/" + obj.Name; refusedOnPurpose[key] != "" {
 				p.refused[key] = refusedProfile{cloud: c, user: user}
 			}
 		}
 	}
+	p.spare = map[string]spareUser{}
+	for _, c := range simclouds.All() {
+		p.spare[c.Name] = p.spareOf(c)
+	}
 	return p, nil
 }
 
-// users are the users c's simulator starts with: its default ones and the samples'.
+// unusedProfile is the demo's own LoginProfile on the cloud of sample, which sets
+// disableAfterUnused: the same ProviderConfig, its own user and Secret, and a short interval
+// (unusedAfter), so that the demo shows the login disabled within a minute.
+func unusedProfile(c simclouds.Cloud, sample *v1alpha1.LoginProfile) *ownProfile {
+	secret := unusedName + "-console"
+	spec := v1alpha1.LoginProfileSpec{
+		ProviderConfigRef:  sample.Spec.ProviderConfigRef.DeepCopy(),
+		Status:             v1alpha1.LoginStatusActive,
+		PasswordSecretRef:  &v1alpha1.PasswordSecretReference{Name: secret},
+		DisableAfterUnused: unusedAfter,
+	}
+	user := c.User(unusedName)
+	return &ownProfile{
+		cloud:  c,
+		user:   user,
+		obj:    utils.LoginProfile(c, sample.Namespace, unusedName, user, spec),
+		secret: utils.PasswordSecret(sample.Namespace, secret, unusedPassword),
+		sample: sample,
+	}
+}
+
+// spareOf is a user of c that no LoginProfile names: a default user of c the samples leave out,
+// or else spareName, whom the simulator gets too.
+func (p *plan) spareOf(c simclouds.Cloud) spareUser {
+	for _, u := range c.DefaultUsers {
+		if slices.Contains(p.usersOf[c.Name], u.Key) || (p.unused != nil && p.unused.user == u.Key) {
+			continue
+		}
+		name := u.Name
+		if name == "" {
+			name, _, _ = strings.Cut(u.Key, "@")
+		}
+		return spareUser{user: u.Key, name: name + "-" + c.Name}
+	}
+	return spareUser{user: c.User(spareName), name: spareName + "-" + c.Name}
+}
+
+// users are the users c's simulator starts with: its default ones, the samples', and the demo's
+// own (the short-interval LoginProfile's, the spare one).
 func (p *plan) users(c simclouds.Cloud) []string {
 	var users []string
 	for _, u := range c.DefaultUsers {
 		users = append(users, u.Key)
 	}
-	for _, u := range p.usersOf[c.Name] {
+	extra := slices.Clone(p.usersOf[c.Name])
+	if p.unused != nil && p.unused.cloud.Name == c.Name {
+		extra = append(extra, p.unused.user)
+	}
+	extra = append(extra, p.spare[c.Name].user)
+	for _, u := range extra {
 		if !slices.Contains(users, u) {
 			users = append(users, u)
 		}

@@ -17,6 +17,7 @@ limitations under the License.
 package e2e
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,15 +48,29 @@ func TestSamples(t *testing.T) {
 		for _, smp := range samples {
 			c.g.Expect(smp.obj.ProviderConfigName()).To(Equal(ce.pc),
 				"sample %s should use the ProviderConfig the suite points at the %s simulator", smp.obj.Name, ce.name)
-			c.st.usePassword(smp.password)
+			if smp.password != "" {
+				c.st.usePassword(smp.password)
+			}
 		}
 		c.kubectl("apply", "-f", ce.samplesFile)
 
 		var profiles []lp
 		for _, smp := range samples {
 			c.waitReady(smp.obj.Namespace, smp.obj.Name)
+			pw := smp.password
+			if pw == "" {
+				// Generated into the Secret the operator created: from now on the suite checks that no
+				// log holds it either.
+				encoded := c.kubectl("get", "secret", smp.obj.PasswordSecretName(), "-n", smp.obj.Namespace,
+					"-o", "jsonpath={.data."+smp.obj.PasswordKey()+"}")
+				raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
+				c.g.Expect(err).NotTo(HaveOccurred())
+				pw = string(raw)
+				c.g.Expect(pw).To(HaveLen(20), "a generated password")
+				c.st.usePassword(pw)
+			}
 			profiles = append(profiles, lp{at: ce.main(), name: smp.obj.Name, namespace: smp.obj.Namespace,
-				user: ce.userOf(smp.obj.Spec), password: smp.password})
+				user: ce.userOf(smp.obj.Spec), password: pw})
 		}
 		for i, smp := range samples {
 			o, spec := profiles[i], smp.obj.Spec

@@ -293,11 +293,13 @@ func (c *tc) waitEvent(o lp, eventType, reason string) []corev1.Event {
 
 // sample is a LoginProfile of config/samples with its password.
 type sample struct {
-	obj      v1alpha1.LoginProfile
+	obj v1alpha1.LoginProfile
+	// password is the one in the sample's Secret; "" for a sample whose password is generated.
 	password string
 }
 
-// readSamples reads the LoginProfiles of a samples file and the passwords of their Secrets.
+// readSamples reads the LoginProfiles of a samples file and the passwords of their Secrets (none
+// for a LoginProfile with generatePassword whose Secret the file leaves out).
 func readSamples(g Gomega, path string) []sample {
 	raw, err := os.ReadFile(path)
 	g.Expect(err).NotTo(HaveOccurred())
@@ -320,6 +322,10 @@ func readSamples(g Gomega, path string) []sample {
 	var out []sample
 	for _, obj := range profiles {
 		sec, ok := secrets[obj.Namespace+"/"+obj.PasswordSecretName()]
+		if !ok && obj.Spec.GeneratePassword {
+			out = append(out, sample{obj: obj}) // the operator generates its Secret
+			continue
+		}
 		g.Expect(ok).To(BeTrue(), "the Secret of sample %s is not in %s", obj.Name, path)
 		pw, ok := sec.StringData[obj.PasswordKey()]
 		if !ok {

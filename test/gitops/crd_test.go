@@ -30,6 +30,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
@@ -309,7 +310,7 @@ func TestPrinterColumns(t *testing.T) {
 		Conditions: []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: "Available",
 			Message: "the cloud matches the spec", LastTransitionTime: metav1.Now(), ObservedGeneration: lp.Generation}},
 		AtProvider: &v1alpha1.LoginProfileObservation{UserPrincipalName: lp.Spec.UserPrincipalName, Status: "Active",
-			MFABindRequired: true, LastLoginTime: &login},
+			MFABindRequired: true, LastLoginTime: &login, MFABound: ptr.To(false)},
 	}
 	g.Expect(k8s.Status().Update(ctx, lp)).To(Succeed())
 	huawei := loginProfile("dave", func(s *v1alpha1.LoginProfileSpec) { s.UserPrincipalName, s.UserID = "", "d0d0d0" })
@@ -319,7 +320,7 @@ func TestPrinterColumns(t *testing.T) {
 
 	table := getTable(t, "/apis/iam.loginprofile.io/v1alpha1/namespaces/columns/loginprofiles")
 	g.Expect(columns(table, 0)).To(Equal([]string{"Name", "User", "Status", "MFA", "Ready", "Last Login", "Age"}))
-	g.Expect(columns(table, 1)).To(Equal([]string{"User ID", "Reason"}))
+	g.Expect(columns(table, 1)).To(Equal([]string{"User ID", "MFA Bound", "Reason"}))
 	g.Expect(table.Rows).To(HaveLen(2))
 	rows := map[string]map[string]any{}
 	for _, row := range table.Rows {
@@ -333,6 +334,7 @@ func TestPrinterColumns(t *testing.T) {
 	g.Expect(carol).To(HaveKeyWithValue("User", "carol@example.onaliyun.com"))
 	g.Expect(carol).To(HaveKeyWithValue("Status", "Active"))
 	g.Expect(carol).To(HaveKeyWithValue("MFA", true))
+	g.Expect(carol).To(HaveKeyWithValue("MFA Bound", false))
 	g.Expect(carol).To(HaveKeyWithValue("Ready", "True"))
 	g.Expect(carol).To(HaveKeyWithValue("Reason", "Available"))
 	g.Expect(carol).To(HaveKeyWithValue("Last Login", "3h"))

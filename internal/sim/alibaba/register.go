@@ -30,6 +30,7 @@ func init() {
 		DefaultAccessKeyID: DefaultAccessKeyID, DefaultAccessKeySecret: DefaultAccessKeySecret,
 		DefaultUsers: []simclouds.User{
 			{Key: "alice@example.onaliyun.com"}, {Key: "bob@example.onaliyun.com"}, {Key: "carol@example.onaliyun.com"},
+			{Key: "dave@example.onaliyun.com"},
 		},
 		New: func(o simclouds.Options) *simcore.Core {
 			return NewServer(Options{
