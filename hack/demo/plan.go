@@ -85,7 +85,7 @@ const (
 	// at that deadline itself, not at its next poll.
 	unusedAfter = "30s"
 	// unusedPassword is the short-interval LoginProfile's password, in the Secret the demo applies.
-	unusedPassword = "Demo-Passw0rd-F3x!" //nolint:gosec // a demo password, for a simulated cloud
+	unusedPassword = "Demo-Passw0rd-F3x!"
 )
 
 // refusedProfile is a LoginProfile refused on purpose: its cloud and its user there.

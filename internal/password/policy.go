@@ -149,8 +149,8 @@ const (
 	symbolChars = "!#$%&*+-=?@^_"
 )
 
-// ErrUnsatisfiable: no password satisfies the policy (its length bounds cannot hold every class it
-// requires, or it contradicts itself).
+// ErrUnsatisfiable means that no password satisfies the policy (its length bounds cannot hold
+// every class it requires, or it contradicts itself).
 var ErrUnsatisfiable = errors.New("no password can satisfy the account's password policy")
 
 // Generate returns a random password that satisfies policy for user: GeneratedLength characters

@@ -44,7 +44,7 @@ import (
 // Secrets it ever writes.
 const LabelGeneratedFor = "iam.loginprofile.io/generated-for"
 
-// EventPasswordGenerated: a password was generated into the Secret.
+// EventPasswordGenerated is the Event reason of a password generated into the Secret.
 const EventPasswordGenerated = "PasswordGenerated"
 
 // policyCache keeps each account's password policy (by its Provider, which changes with the

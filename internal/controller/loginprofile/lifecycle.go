@@ -65,7 +65,7 @@ const (
 	ReasonReEnabled = "ReEnabled"
 )
 
-// EventMFANotBound: the grace period ended without an MFA device.
+// EventMFANotBound is the Event reason of a grace period that ended without an MFA device.
 const EventMFANotBound = "MFANotBound"
 
 // DefaultMFAGrace is how long a new login may go without an MFA device before MFABound turns

@@ -43,7 +43,7 @@ func (a account) LastLogin(key string) (time.Time, error) {
 	return u.lastLogin, nil
 }
 
-// ErrNoRules: the account's password policy is not a RulesPolicy, or the cloud has no
+// ErrNoRules means that the account's password policy is not a RulesPolicy, or the cloud has no
 // Options.PolicyFromRules: its rules cannot be shown, or set, as Rules.
 var ErrNoRules = errors.New("the password policy cannot be expressed as neutral rules")
 

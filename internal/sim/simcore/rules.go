@@ -113,7 +113,7 @@ func CheckRules(r Rules, user, password string) string {
 		return fmt.Sprintf("the password must contain at least %d different characters", r.MinDistinct)
 	}
 	name, _, _ := strings.Cut(strings.ToLower(user), "@")
-	if name == "" || !(r.NoUserName || r.NoUserNameReversed) {
+	if name == "" || (!r.NoUserName && !r.NoUserNameReversed) {
 		return ""
 	}
 	lower := strings.ToLower(password)
