@@ -28,21 +28,8 @@ import (
 type PasswordPolicy struct {
 	// MinimumLength and MaximumLength: 0 means 8 and 128, negative no bound.
 	MinimumLength, MaximumLength int
-	// RequireUpper, RequireLower, RequireDigit and RequireSymbol each ask for one character of the
-	// class.
-	RequireUpper, RequireLower, RequireDigit, RequireSymbol bool
-	// MinClasses asks for characters of at least this many of the four classes.
-	MinClasses int
-	// MaxRepeated refuses a run of one character longer than this; 0 is no limit.
-	MaxRepeated int
-	// MinDistinct asks for at least this many different characters.
-	MinDistinct int
-	// NoUserName refuses a password containing the user's name (case-insensitively);
-	// NoUserNameReversed also the name reversed.
-	NoUserName, NoUserNameReversed bool
-	// ReusePrevention refuses a password among the user's last N (the current one included); 0
-	// turns it off.
-	ReusePrevention int
+	// Content is every other rule (its lengths are not read): the reference cloud takes them all.
+	Content simcore.Rules
 }
 
 var _ simcore.RulesPolicy = PasswordPolicy{}
@@ -56,13 +43,10 @@ func (p PasswordPolicy) Length() simcore.Length {
 // Rules implements simcore.RulesPolicy: the policy's rules, the defaults resolved.
 func (p PasswordPolicy) Rules() simcore.Rules {
 	l := p.Length()
-	return simcore.Rules{
-		MinLength: max(l.Minimum, 0), MaxLength: max(l.Maximum, 0),
-		RequireUpper: p.RequireUpper, RequireLower: p.RequireLower, RequireDigit: p.RequireDigit, RequireSymbol: p.RequireSymbol,
-		MinClasses: p.MinClasses, MaxRepeated: p.MaxRepeated, MinDistinct: p.MinDistinct,
-		NoUserName: p.NoUserName, NoUserNameReversed: p.NoUserNameReversed,
-		ReusePrevention: simcore.ReuseSetting(p.ReusePrevention),
-	}
+	r := p.Content
+	r.MinLength, r.MaxLength = max(l.Minimum, 0), max(l.Maximum, 0)
+	r.ReusePrevention = simcore.ReuseSetting(r.ReusePrevention)
+	return r
 }
 
 // Check implements simcore.PasswordPolicy: the rules beyond the length (simcore.CheckRules).
@@ -73,7 +57,7 @@ func (p PasswordPolicy) Check(user, password string) string {
 }
 
 // ReuseWindow implements simcore.PasswordPolicy.
-func (p PasswordPolicy) ReuseWindow() int { return p.ReusePrevention }
+func (p PasswordPolicy) ReuseWindow() int { return p.Content.ReusePrevention }
 
 // Expiry implements simcore.PasswordPolicy: passwords never expire.
 func (PasswordPolicy) Expiry(time.Time) time.Time { return time.Time{} }
@@ -83,13 +67,7 @@ func policyFromRules(r simcore.Rules) (simcore.PasswordPolicy, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	return PasswordPolicy{
-		MinimumLength: noBound(r.MinLength), MaximumLength: noBound(r.MaxLength),
-		RequireUpper: r.RequireUpper, RequireLower: r.RequireLower, RequireDigit: r.RequireDigit, RequireSymbol: r.RequireSymbol,
-		MinClasses: r.MinClasses, MaxRepeated: r.MaxRepeated, MinDistinct: r.MinDistinct,
-		NoUserName: r.NoUserName, NoUserNameReversed: r.NoUserNameReversed,
-		ReusePrevention: r.ReusePrevention,
-	}, nil
+	return PasswordPolicy{MinimumLength: noBound(r.MinLength), MaximumLength: noBound(r.MaxLength), Content: r}, nil
 }
 
 // noBound is a rule's length bound as the policy keeps it: a rule's 0 (no bound) is negative.

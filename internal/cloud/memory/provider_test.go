@@ -96,7 +96,7 @@ func TestALoginProfilesLife(t *testing.T) {
 }
 
 func TestFaultsQuotasAndReuse(t *testing.T) {
-	a, p := newProvider(t, "faults", Options{WritesPerSecond: 1, PasswordPolicy: PasswordPolicy{ReusePrevention: 2}})
+	a, p := newProvider(t, "faults", Options{WritesPerSecond: 1, PasswordPolicy: PasswordPolicy{Content: simcore.Rules{ReusePrevention: 2}}})
 	ctx := context.Background()
 	a.AddUser("bob")
 	a.InjectFault(simcore.Fault{Action: string(simcore.OpGet), Code: a.Code(simcore.Unavailable), Times: 1})
@@ -126,7 +126,7 @@ func TestFaultsQuotasAndReuse(t *testing.T) {
 }
 
 func TestThePasswordPolicy(t *testing.T) {
-	a, p := newProvider(t, "policy", Options{PasswordPolicy: PasswordPolicy{MinimumLength: 10, RequireDigit: true, ReusePrevention: 3}})
+	a, p := newProvider(t, "policy", Options{PasswordPolicy: PasswordPolicy{MinimumLength: 10, Content: simcore.Rules{RequireDigit: true, ReusePrevention: 3}}})
 	ctx := context.Background()
 	got, err := p.PasswordPolicy(ctx)
 	if want := (cloud.PasswordPolicy{MinLength: 10, MaxLength: 128, RequireDigit: true, ReusePrevention: 3}); err != nil || *got != want {

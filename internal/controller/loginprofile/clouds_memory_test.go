@@ -41,7 +41,9 @@ func memoryCloud(limitedReads, limitedWrites int) (*testCloud, error) {
 		started: func(core *simcore.Core, url string) error {
 			return memory.Register(memoryAccount(url), &memory.Account{Core: core})
 		},
-		policy:      func(n int) simcore.PasswordPolicy { return memory.PasswordPolicy{ReusePrevention: n} },
+		policy: func(n int) simcore.PasswordPolicy {
+			return memory.PasswordPolicy{Content: simcore.Rules{ReusePrevention: n}}
+		},
 		accessKeyID: "memory-key-id", accessKeySecret: "memory-key-secret",
 		provider: func(spec *v1alpha1.ProviderConfigSpec, url string) {
 			spec.InMemory = &v1alpha1.InMemoryProviderConfig{Account: memoryAccount(url)}
