@@ -97,6 +97,9 @@ type state struct {
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	lp := &v1alpha1.LoginProfile{}
 	if err := r.Get(ctx, req.NamespacedName, lp); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.readings.forget(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	// Another shard's LoginProfile is not touched at all, not even its status.
