@@ -46,7 +46,7 @@ func TestParseFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Name+" "+c.API != "alibaba IMS" || cfg.listen != "127.0.0.1:8787" || len(cfg.users) != 3 ||
+	if c.Name+" "+c.API != "alibaba IMS" || cfg.listen != "127.0.0.1:8787" || len(cfg.users) != 4 ||
 		cfg.accessKeyID != alibaba.DefaultAccessKeyID || cfg.accessKeySecret != alibaba.DefaultAccessKeySecret {
 		t.Errorf("defaults: %+v", cfg)
 	}
