@@ -97,7 +97,15 @@ func newFixtureOn(t testing.TB, c *testCloud, sim *simulator, pc, ns string) *fi
 func strongPassword() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	pw := "Str0ng-" + hex.EncodeToString(b) + "!"
+	return remember("Str0ng-" + hex.EncodeToString(b) + "!")
+}
+
+// remember adds pw to the passwords that no log, Event or status may hold (noPasswordsAnywhere),
+// and returns it.
+func remember(pw string) string {
+	if pw == "" {
+		return pw
+	}
 	passwordsMu.Lock()
 	passwords = append(passwords, pw)
 	passwordsMu.Unlock()

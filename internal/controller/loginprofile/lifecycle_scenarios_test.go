@@ -74,18 +74,16 @@ func onRaceSim(t *testing.T, c *testCloud, ns string) *fixture {
 // strictPassword is a password every one of strictRules takes: strongPassword's random hex may
 // repeat a character three times.
 func strictPassword() string {
-	pw := fmt.Sprintf("Kept-Pa55w0rd-%02d!", seq.Add(1)%100)
-	passwordsMu.Lock()
-	passwords = append(passwords, pw)
-	passwordsMu.Unlock()
-	return pw
+	return remember(fmt.Sprintf("Kept-Pa55w0rd-%02d!", seq.Add(1)%100))
 }
 
+// secretValue is the password in the fixture's Secret, and the Secret.
 func (f *fixture) secretValue() (string, *corev1.Secret) {
 	f.t.Helper()
 	var s corev1.Secret
 	f.g.Expect(k8s.Get(context.Background(), client.ObjectKey{Namespace: f.ns, Name: f.secret}, &s)).To(Succeed())
-	return string(s.Data["password"]), &s
+	// A generated password, too, must reach no log, Event or status (noPasswordsAnywhere).
+	return remember(string(s.Data["password"])), &s
 }
 
 // passwordCalls are the calls of o that carried a password.
