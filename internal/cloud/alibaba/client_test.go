@@ -67,7 +67,7 @@ func secretCreds(id, secret, token string) cloud.Credentials {
 
 func newSimProvider(t testing.TB, base string, creds cloud.Credentials, opts cloud.Options) cloud.Provider {
 	t.Helper()
-	p, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: base}}, creds, opts)
+	p, err := Driver.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: base}}, creds, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,48 +45,25 @@ const (
 var endpointRule = cloud.EndpointRule{Cloud: providerName, Field: "spec.alibaba.endpoint", Default: DefaultEndpoint,
 	Domains: []string{"aliyuncs.com"}}
 
-func init() { cloud.Register(Driver{}) }
+func init() { cloud.Register(Driver) }
 
-// Driver is the cloud.Driver of Alibaba Cloud, registered as "alibaba".
-type Driver struct{}
-
-var _ cloud.Driver = Driver{}
-
-// Name implements cloud.Driver.
-func (Driver) Name() string { return providerName }
-
-// Configured implements cloud.Driver: spec.alibaba is set.
-func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
-	return spec != nil && spec.Alibaba != nil
+// Driver is the cloud.Driver of Alibaba Cloud, registered as "alibaba". RAM's per-account quotas
+// are 100 reads and 20 writes a second. An IMS login profile has a status, the MFA flag, an update
+// date to the second, and the user's last console login (GetLoginProfile's LastLoginTime).
+var Driver = cloud.Described{
+	CloudName: providerName, Title: "an Alibaba Cloud",
+	Section: "spec.alibaba", Sets: func(spec *v1alpha1.ProviderConfigSpec) bool { return spec.Alibaba != nil },
+	UserField: "spec.userPrincipalName", User: func(spec *v1alpha1.LoginProfileSpec) string { return spec.UserPrincipalName },
+	RateLimit: cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20},
+	Caps: cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second,
+		LastLoginInProfile: true},
+	New: connect,
 }
 
-// DefaultRateLimit implements cloud.Driver: RAM's per-account quotas, 100 reads and 20 writes a
-// second.
-func (Driver) DefaultRateLimit() cloud.RateLimit {
-	return cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}
-}
-
-// Capabilities implements cloud.Driver: an IMS login profile has a status, the MFA flag, an
-// update date to the second, and the user's last console login (GetLoginProfile's LastLoginTime).
-func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, UpdateDateResolution: time.Second,
-		LastLoginInProfile: true}
-}
-
-// UserOf implements cloud.Driver: the user principal name.
-func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
-	if spec == nil || spec.UserPrincipalName == "" {
-		return "", cloud.InvalidSpec("spec.userPrincipalName is required for an Alibaba Cloud ProviderConfig")
-	}
-	return spec.UserPrincipalName, nil
-}
-
-// Connect implements cloud.Driver. It checks the endpoint, the region and the credentials; it makes no
-// call (the OIDC exchange happens on the first call). Its errors wrap cloud.ErrInvalidConfig.
-func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
-	if spec == nil || spec.Alibaba == nil {
-		return nil, cloud.InvalidConfig(providerName, "spec.alibaba is not set")
-	}
+// connect builds the Provider of spec (Driver.Connect). It checks the endpoint, the region and the
+// credentials; it makes no call (the OIDC exchange happens on the first call). Its errors wrap
+// cloud.ErrInvalidConfig.
+func connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	if sdkDebugEnabled(os.Getenv("DEBUG")) {
 		return nil, cloud.InvalidConfig(providerName, "the environment variable DEBUG includes \"sdk\", which makes the Alibaba Cloud SDK "+
 			"print every request URL, passwords included: remove it from the manager's environment")

@@ -40,20 +40,20 @@ func TestDriverIsRegistered(t *testing.T) {
 	if f.Name() != "alibaba" {
 		t.Fatalf("Name() = %q", f.Name())
 	}
-	if (Driver{}).Configured(&v1alpha1.ProviderConfigSpec{}) || (Driver{}).Configured(nil) {
+	if Driver.Configured(&v1alpha1.ProviderConfigSpec{}) || Driver.Configured(nil) {
 		t.Fatal("Configured without spec.alibaba")
 	}
-	if got := (Driver{}).DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}) {
+	if got := Driver.DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 100, WritesPerSecond: 20}) {
 		t.Fatalf("DefaultRateLimit() = %+v", got)
 	}
 }
 
 func TestUserOf(t *testing.T) {
-	got, err := Driver{}.UserOf(&v1alpha1.LoginProfileSpec{UserPrincipalName: "alice@corp.onaliyun.com"})
+	got, err := Driver.UserOf(&v1alpha1.LoginProfileSpec{UserPrincipalName: "alice@corp.onaliyun.com"})
 	if err != nil || got != "alice@corp.onaliyun.com" {
 		t.Fatalf("UserOf = %q, %v", got, err)
 	}
-	_, err = Driver{}.UserOf(&v1alpha1.LoginProfileSpec{})
+	_, err = Driver.UserOf(&v1alpha1.LoginProfileSpec{})
 	if !errors.Is(err, cloud.ErrInvalidInput) || err.Error() != "spec.userPrincipalName is required for an Alibaba Cloud ProviderConfig" {
 		t.Fatalf("UserOf of an empty spec: %v", err)
 	}
@@ -104,12 +104,12 @@ func TestEndpointDomains(t *testing.T) {
 	// Through the driver, with the manager's options.
 	creds := cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)}
 	spec := &v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{Endpoint: "ims.iam.corp.example"}}
-	_, err := Driver{}.Connect(spec, creds, cloud.Options{})
+	_, err := Driver.Connect(spec, creds, cloud.Options{})
 	if want := `alibaba: spec.alibaba.endpoint: host "ims.iam.corp.example" is neither in an allowed domain (aliyuncs.com) nor a loopback host; ` +
 		"for a private deployment, add its domain to the manager's --extra-endpoint-suffixes"; err == nil || err.Error() != want || !errors.Is(err, cloud.ErrInvalidConfig) {
 		t.Fatalf("New() = %v, want %q", err, want)
 	}
-	if _, err := (Driver{}).Connect(spec, creds, cloud.Options{EndpointSuffixes: extra}); err != nil {
+	if _, err := Driver.Connect(spec, creds, cloud.Options{EndpointSuffixes: extra}); err != nil {
 		t.Fatalf("New() with --extra-endpoint-suffixes=%v: %v", extra, err)
 	}
 }
@@ -128,7 +128,7 @@ func TestParseRegionID(t *testing.T) {
 
 func TestDriverConnect(t *testing.T) {
 	creds := cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)}
-	p, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}, creds, cloud.Options{})
+	p, err := Driver.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}, creds, cloud.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestDriverConnect(t *testing.T) {
 		pp.calls != providerkit.NewCalls(cloud.Options{}) {
 		t.Fatalf("defaults not applied: %+v", pp)
 	}
-	p, err = Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{RegionID: "cn-shanghai"}}, creds,
+	p, err = Driver.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{RegionID: "cn-shanghai"}}, creds,
 		cloud.Options{Timeout: 3 * time.Second})
 	if err != nil || p.(*provider).calls.Timeout != 3*time.Second || p.(*provider).regionID != "cn-shanghai" {
 		t.Fatalf("options not applied: %v", err)
@@ -155,7 +155,7 @@ func TestDriverConnect(t *testing.T) {
 		"no spec.alibaba": {&v1alpha1.ProviderConfigSpec{}, "alibaba: spec.alibaba is not set"},
 		"nil spec":        {nil, "alibaba: spec.alibaba is not set"},
 	} {
-		_, err := Driver{}.Connect(tc.spec, creds, cloud.Options{})
+		_, err := Driver.Connect(tc.spec, creds, cloud.Options{})
 		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an ErrInvalidConfig error starting %q", name, err, tc.want)
 		}
@@ -286,7 +286,7 @@ func TestNewRefusesSDKDebugOutput(t *testing.T) {
 		}
 	}
 	t.Setenv("DEBUG", "sdk")
-	_, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
+	_, err := Driver.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
 		cloud.Credentials{Source: v1alpha1.CredentialsSourceEnvironment}, cloud.Options{})
 	if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), "DEBUG") {
 		t.Fatalf("New() with DEBUG=sdk: err = %v, want a refusal naming DEBUG", err)

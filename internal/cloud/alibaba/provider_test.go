@@ -67,7 +67,7 @@ func (f *fakeIMS) GetUserMFAInfo(r *ims.GetUserMFAInfoRequest) (*ims.GetUserMFAI
 // fakeProvider is a provider over f; clients counts the clients built.
 func fakeProvider(t *testing.T, f *fakeIMS) (*provider, *atomic.Int32) {
 	t.Helper()
-	p, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
+	p, err := Driver.Connect(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}},
 		cloud.Credentials{Source: v1alpha1.CredentialsSourceSecret, AccessKeyID: "ak", AccessKeySecret: cloud.NewSensitive(testAKSecret)},
 		cloud.Options{})
 	if err != nil {
@@ -270,7 +270,7 @@ func TestLastLoginOfAMissingProfileIsNever(t *testing.T) {
 }
 
 func TestCapabilities(t *testing.T) {
-	if c := (Driver{}).Capabilities(); !c.LastLoginInProfile || !c.Status || !c.MFABindRequired || !c.UpdateDate {
+	if c := Driver.Capabilities(); !c.LastLoginInProfile || !c.Status || !c.MFABindRequired || !c.UpdateDate {
 		t.Fatalf("capabilities %+v", c)
 	}
 }

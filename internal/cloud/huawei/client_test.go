@@ -69,7 +69,7 @@ func secretCreds(id, secret, token string) cloud.Credentials {
 
 func newSimProvider(t testing.TB, base, domainID string, creds cloud.Credentials, opts cloud.Options) cloud.Provider {
 	t.Helper()
-	p, err := Driver{}.Connect(&v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{Endpoint: base, DomainID: domainID}}, creds, opts)
+	p, err := Driver.Connect(&v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{Endpoint: base, DomainID: domainID}}, creds, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

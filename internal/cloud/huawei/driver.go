@@ -36,51 +36,29 @@ const DefaultEndpoint = "iam.myhuaweicloud.com"
 var endpointRule = cloud.EndpointRule{Cloud: providerName, Field: "spec.huawei.endpoint", Default: DefaultEndpoint,
 	Domains: []string{"myhuaweicloud.com", "myhuaweicloud.eu"}}
 
-func init() { cloud.Register(Driver{}) }
+func init() { cloud.Register(Driver) }
 
-// Driver is the cloud.Driver of Huawei Cloud, registered as "huawei".
-type Driver struct{}
-
-var _ cloud.Driver = Driver{}
-
-// Name implements cloud.Driver.
-func (Driver) Name() string { return providerName }
-
-// Configured implements cloud.Driver: spec.huawei is set.
-func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
-	return spec != nil && spec.Huawei != nil
+// Driver is the cloud.Driver of Huawei Cloud, registered as "huawei", whose users are named by IAM
+// user id. Its default quota is 20 reads and 10 writes a second: IAM v5's per-account API quotas
+// are not published in the notes this provider was built from, so these are conservative guesses,
+// well below what the gateway is known to throttle (429 APIGW.0308); a ProviderConfig's
+// spec.rateLimit overrides them. An IAM v5 login profile has neither a status, nor the MFA flag,
+// nor an update date, nor the last login (LastLogin asks ShowUserLastLoginV5 for it).
+var Driver = cloud.Described{
+	CloudName: providerName, Title: "a Huawei Cloud",
+	Section: "spec.huawei", Sets: func(spec *v1alpha1.ProviderConfigSpec) bool { return spec.Huawei != nil },
+	UserField: "spec.userId", UserHint: " (spec.userPrincipalName is for Alibaba Cloud)",
+	User:      func(spec *v1alpha1.LoginProfileSpec) string { return spec.UserID },
+	RateLimit: cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10},
+	Caps:      cloud.Capabilities{},
+	New:       connect,
 }
 
-// DefaultRateLimit implements cloud.Driver: 20 reads and 10 writes a second. IAM v5's per-account
-// API quotas are not published in the notes this provider was built from, so these are
-// conservative guesses, well below what the gateway is known to throttle (429 APIGW.0308); a
-// ProviderConfig's spec.rateLimit overrides them.
-func (Driver) DefaultRateLimit() cloud.RateLimit {
-	return cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10}
-}
-
-// Capabilities implements cloud.Driver: an IAM v5 login profile has neither a status, nor the MFA
-// flag, nor an update date, nor the last login (LastLogin asks ShowUserLastLoginV5 for it).
-func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: false, MFABindRequired: false, UpdateDate: false, LastLoginInProfile: false}
-}
-
-// UserOf implements cloud.Driver: the IAM user id.
-func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
-	if spec == nil || spec.UserID == "" {
-		return "", cloud.InvalidSpec("spec.userId is required for a Huawei Cloud ProviderConfig (spec.userPrincipalName is for Alibaba Cloud)")
-	}
-	return spec.UserID, nil
-}
-
-// Connect implements cloud.Driver. It checks the endpoint, the domain id and the credentials; it makes
-// no call: the credentials always carry the domain id, so the SDK never looks it up (GET
-// /v3/auth/domains), and an OIDC exchange happens on the first call. Its errors wrap
-// cloud.ErrInvalidConfig and never contain a secret.
-func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
-	if spec == nil || spec.Huawei == nil {
-		return nil, cloud.InvalidConfig(providerName, "spec.huawei is not set")
-	}
+// connect builds the Provider of spec (Driver.Connect). It checks the endpoint, the domain id and
+// the credentials; it makes no call: the credentials always carry the domain id, so the SDK never
+// looks it up (GET /v3/auth/domains), and an OIDC exchange happens on the first call. Its errors
+// wrap cloud.ErrInvalidConfig and never contain a secret.
+func connect(spec *v1alpha1.ProviderConfigSpec, creds cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	ep, err := endpointRule.Parse(spec.Huawei.Endpoint, opts.EndpointSuffixes)
 	if err != nil {
 		return nil, err

@@ -53,25 +53,25 @@ func TestDriverIsRegistered(t *testing.T) {
 	if f.Name() != "huawei" {
 		t.Fatalf("Name() = %q", f.Name())
 	}
-	if (Driver{}).Configured(&v1alpha1.ProviderConfigSpec{}) || (Driver{}).Configured(nil) ||
-		(Driver{}).Configured(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}) {
+	if Driver.Configured(&v1alpha1.ProviderConfigSpec{}) || Driver.Configured(nil) ||
+		Driver.Configured(&v1alpha1.ProviderConfigSpec{Alibaba: &v1alpha1.AlibabaProviderConfig{}}) {
 		t.Fatal("Configured without spec.huawei")
 	}
-	if got := (Driver{}).DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10}) {
+	if got := Driver.DefaultRateLimit(); got != (cloud.RateLimit{ReadsPerSecond: 20, WritesPerSecond: 10}) {
 		t.Fatalf("DefaultRateLimit() = %+v", got)
 	}
-	if got := (Driver{}).Capabilities(); got != (cloud.Capabilities{}) {
+	if got := Driver.Capabilities(); got != (cloud.Capabilities{}) {
 		t.Fatalf("Capabilities() = %+v, want none", got)
 	}
 }
 
 func TestUserOf(t *testing.T) {
-	got, err := Driver{}.UserOf(&v1alpha1.LoginProfileSpec{UserID: "07e7a4c2b5000f3c1f4bc0123ab4c5d6"})
+	got, err := Driver.UserOf(&v1alpha1.LoginProfileSpec{UserID: "07e7a4c2b5000f3c1f4bc0123ab4c5d6"})
 	if err != nil || got != "07e7a4c2b5000f3c1f4bc0123ab4c5d6" {
 		t.Fatalf("UserOf = %q, %v", got, err)
 	}
 	for _, spec := range []*v1alpha1.LoginProfileSpec{nil, {}, {UserPrincipalName: "alice@corp.onaliyun.com"}} {
-		_, err = Driver{}.UserOf(spec)
+		_, err = Driver.UserOf(spec)
 		if !errors.Is(err, cloud.ErrInvalidInput) ||
 			err.Error() != "spec.userId is required for a Huawei Cloud ProviderConfig (spec.userPrincipalName is for Alibaba Cloud)" {
 			t.Fatalf("UserOf(%+v): %v", spec, err)
@@ -122,12 +122,12 @@ func TestEndpointDomains(t *testing.T) {
 	}
 
 	// Through the driver, with the manager's options.
-	_, err := Driver{}.Connect(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{})
+	_, err := Driver.Connect(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{})
 	if want := `huawei: spec.huawei.endpoint: host "iam.iam.corp.example" is neither in an allowed domain (myhuaweicloud.com, myhuaweicloud.eu) ` +
 		"nor a loopback host; for a private deployment, add its domain to the manager's --extra-endpoint-suffixes"; err == nil || err.Error() != want || !errors.Is(err, cloud.ErrInvalidConfig) {
 		t.Fatalf("New() = %v, want %q", err, want)
 	}
-	if _, err := (Driver{}).Connect(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{EndpointSuffixes: extra}); err != nil {
+	if _, err := Driver.Connect(huaweiSpec("iam.iam.corp.example"), testSecretCreds(), cloud.Options{EndpointSuffixes: extra}); err != nil {
 		t.Fatalf("New() with --extra-endpoint-suffixes=%v: %v", extra, err)
 	}
 }
@@ -144,7 +144,7 @@ func TestParseDomainID(t *testing.T) {
 }
 
 func TestDriverConnect(t *testing.T) {
-	p, err := Driver{}.Connect(huaweiSpec(""), testSecretCreds(), cloud.Options{})
+	p, err := Driver.Connect(huaweiSpec(""), testSecretCreds(), cloud.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestDriverConnect(t *testing.T) {
 		t.Fatalf("defaults not applied: %+v", pp)
 	}
 	rt := roundTripFunc(nil)
-	p, err = Driver{}.Connect(huaweiSpec("http://127.0.0.1:9999"), testSecretCreds(), cloud.Options{Timeout: 3 * time.Second, Transport: rt})
+	p, err = Driver.Connect(huaweiSpec("http://127.0.0.1:9999"), testSecretCreds(), cloud.Options{Timeout: 3 * time.Second, Transport: rt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestDriverConnect(t *testing.T) {
 		"plain http remote": {huaweiSpec("http://iam.myhuaweicloud.com"), "loopback"},
 		"no domain id":      {&v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{}}, "domainId is required"},
 	} {
-		_, err := Driver{}.Connect(tc.spec, testSecretCreds(), cloud.Options{})
+		_, err := Driver.Connect(tc.spec, testSecretCreds(), cloud.Options{})
 		if !errors.Is(err, cloud.ErrInvalidConfig) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an ErrInvalidConfig error containing %q", name, err, tc.want)
 		}

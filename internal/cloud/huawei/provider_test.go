@@ -73,7 +73,7 @@ func (f *fakeIAM) ShowUserLastLoginV5(r *model.ShowUserLastLoginV5Request) (*mod
 // fakeProvider is a provider over f; clients counts the clients built.
 func fakeProvider(t *testing.T, f *fakeIAM) (*provider, *atomic.Int32) {
 	t.Helper()
-	p, err := Driver{}.Connect(huaweiSpec(""), testSecretCreds(), cloud.Options{})
+	p, err := Driver.Connect(huaweiSpec(""), testSecretCreds(), cloud.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

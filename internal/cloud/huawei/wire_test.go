@@ -131,7 +131,7 @@ func TestNewMakesNoCall(t *testing.T) {
 	t.Setenv(EnvSecretKey, testAKSecret)
 	for _, creds := range []cloud.Credentials{testSecretCreds(), {Source: v1alpha1.CredentialsSourceEnvironment}} {
 		spec := &v1alpha1.ProviderConfigSpec{Huawei: &v1alpha1.HuaweiProviderConfig{Endpoint: srv.URL, DomainID: testDomainID}}
-		if _, err := (Driver{}).Connect(spec, creds, cloud.Options{Transport: srv.Client().Transport}); err != nil {
+		if _, err := Driver.Connect(spec, creds, cloud.Options{Transport: srv.Client().Transport}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -33,46 +33,24 @@ import (
 
 const cloudName = "memory"
 
-func init() { cloud.Register(Driver{}) }
+func init() { cloud.Register(Driver) }
 
-// Driver is the cloud.Driver of the in-memory cloud, registered as "memory".
-type Driver struct{}
-
-var _ cloud.Driver = Driver{}
-
-// Name implements cloud.Driver.
-func (Driver) Name() string { return cloudName }
-
-// Configured implements cloud.Driver: spec.inMemory is set.
-func (Driver) Configured(spec *v1alpha1.ProviderConfigSpec) bool {
-	return spec != nil && spec.InMemory != nil
+// Driver is the cloud.Driver of the in-memory cloud, registered as "memory": users are named by
+// spec.userId, the quotas are those an account gets by default (NewAccount), and the profile has
+// every field, the last login among them, its dates to the nanosecond, so an update always moves
+// the update date.
+var Driver = cloud.Described{
+	CloudName: cloudName, Title: "an in-memory",
+	Section: "spec.inMemory", Sets: func(spec *v1alpha1.ProviderConfigSpec) bool { return spec.InMemory != nil },
+	UserField: "spec.userId", User: func(spec *v1alpha1.LoginProfileSpec) string { return spec.UserID },
+	RateLimit: cloud.RateLimit{ReadsPerSecond: DefaultReadsPerSecond, WritesPerSecond: DefaultWritesPerSecond},
+	Caps:      cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, LastLoginInProfile: true},
+	New:       connect,
 }
 
-// DefaultRateLimit implements cloud.Driver: the quotas an account gets by default (NewAccount).
-func (Driver) DefaultRateLimit() cloud.RateLimit {
-	return cloud.RateLimit{ReadsPerSecond: DefaultReadsPerSecond, WritesPerSecond: DefaultWritesPerSecond}
-}
-
-// Capabilities implements cloud.Driver: the profile has every field, the last login among them,
-// its dates to the nanosecond, so an update always moves the update date.
-func (Driver) Capabilities() cloud.Capabilities {
-	return cloud.Capabilities{Status: true, MFABindRequired: true, UpdateDate: true, LastLoginInProfile: true}
-}
-
-// UserOf implements cloud.Driver: users are named by spec.userId.
-func (Driver) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
-	if spec == nil || spec.UserID == "" {
-		return "", cloud.InvalidSpec("spec.userId is required for an in-memory ProviderConfig")
-	}
-	return spec.UserID, nil
-}
-
-// Connect implements cloud.Driver: the provider of the account spec.inMemory.account names. The
+// connect returns the provider of the account spec.inMemory.account names (Driver.Connect). The
 // credentials are not checked: an in-memory account has none.
-func (Driver) Connect(spec *v1alpha1.ProviderConfigSpec, _ cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
-	if spec == nil || spec.InMemory == nil {
-		return nil, cloud.InvalidConfig(cloudName, "spec.inMemory is not set")
-	}
+func connect(spec *v1alpha1.ProviderConfigSpec, _ cloud.Credentials, opts cloud.Options) (cloud.Provider, error) {
 	a, ok := lookup(spec.InMemory.Account)
 	if !ok {
 		return nil, cloud.InvalidConfig(cloudName, "no in-memory account %q in this process", spec.InMemory.Account)

@@ -210,7 +210,7 @@ func TestMFAAndLastLogin(t *testing.T) {
 	if lp, err := p.Get(ctx, "erin"); err != nil || !lp.LastLoginTime.Equal(login) {
 		t.Fatalf("Get = %+v, %v; want LastLoginTime %v (Capabilities.LastLoginInProfile)", lp, err, login)
 	}
-	if !(Driver{}).Capabilities().LastLoginInProfile {
+	if !Driver.Capabilities().LastLoginInProfile {
 		t.Fatal("the in-memory profile carries the last login")
 	}
 	var ops []string
@@ -235,8 +235,8 @@ func TestACallEndsWithItsTimeout(t *testing.T) {
 	}
 }
 
-func TestTheFactory(t *testing.T) {
-	f := Driver{}
+func TestTheDriver(t *testing.T) {
+	f := Driver
 	if _, err := f.Connect(&v1alpha1.ProviderConfigSpec{InMemory: &v1alpha1.InMemoryProviderConfig{Account: "nowhere"}}, cloud.Credentials{}, cloud.Options{}); !errors.Is(err, cloud.ErrInvalidConfig) ||
 		err.Error() != `memory: no in-memory account "nowhere" in this process` {
 		t.Fatalf("New for an unknown account = %v", err)
