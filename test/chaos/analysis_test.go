@@ -95,7 +95,10 @@ func TestCheckObject(t *testing.T) {
 		}
 		return lp
 	}
-	alibaba, huawei := cloudKinds["alibaba"], cloudKinds["huawei"]
+	// What checkObject compares depends on the fields of the cloud's login profile, not on which
+	// cloud it is: full has a status and an MFA flag (Alibaba Cloud), bare neither (Huawei Cloud).
+	full := cloudKind{name: "full", hasStatus: true, hasMFA: true}
+	bare := cloudKind{name: "bare"}
 	active := func() *object {
 		return &object{name: "o", status: v1alpha1.LoginStatusActive, mfa: true, passwords: []string{"old", "new"}}
 	}
@@ -108,27 +111,27 @@ func TestCheckObject(t *testing.T) {
 		prof        *cloudProfile
 		stuck, lost bool
 	}{
-		{name: "converged", kind: alibaba, obj: active(), lp: ready(2, 2, ""),
+		{name: "converged", kind: full, obj: active(), lp: ready(2, 2, ""),
 			prof: &cloudProfile{status: "Active", mfa: &yes, password: "new"}},
-		{name: "an older generation", kind: alibaba, obj: active(), lp: ready(3, 2, ""),
+		{name: "an older generation", kind: full, obj: active(), lp: ready(3, 2, ""),
 			prof: &cloudProfile{status: "Active", mfa: &yes, password: "new"}, stuck: true},
-		{name: "a pending write", kind: alibaba, obj: active(), lp: ready(2, 2, "$argon2id$..."),
+		{name: "a pending write", kind: full, obj: active(), lp: ready(2, 2, "$argon2id$..."),
 			prof: &cloudProfile{status: "Active", mfa: &yes, password: "new"}, stuck: true},
-		{name: "the previous password", kind: alibaba, obj: active(), lp: ready(2, 2, ""),
+		{name: "the previous password", kind: full, obj: active(), lp: ready(2, 2, ""),
 			prof: &cloudProfile{status: "Active", mfa: &yes, password: "old"}, lost: true},
-		{name: "a flag not applied", kind: alibaba, obj: active(), lp: ready(2, 2, ""),
+		{name: "a flag not applied", kind: full, obj: active(), lp: ready(2, 2, ""),
 			prof: &cloudProfile{status: "Active", mfa: &no, password: "new"}, lost: true},
-		{name: "Huawei Cloud: no status nor MFA flag to compare", kind: huawei, obj: active(), lp: ready(2, 2, ""),
+		{name: "no status nor MFA flag to compare", kind: bare, obj: active(), lp: ready(2, 2, ""),
 			prof: &cloudProfile{password: "new"}},
-		{name: "Huawei Cloud: Inactive means no profile", kind: huawei,
+		{name: "without a status, Inactive means no profile", kind: bare,
 			obj: &object{status: v1alpha1.LoginStatusInactive, passwords: []string{"a"}}, lp: ready(1, 1, ""),
 			prof: &cloudProfile{password: "a"}, lost: true},
-		{name: "deleted, still there", kind: alibaba, obj: &object{deleted: true, passwords: []string{"a"}},
+		{name: "deleted, still there", kind: full, obj: &object{deleted: true, passwords: []string{"a"}},
 			lp: ready(1, 1, ""), stuck: true},
-		{name: "deleted, profile left behind", kind: alibaba,
+		{name: "deleted, profile left behind", kind: full,
 			obj:  &object{deleted: true, policy: v1alpha1.DeletionPolicyDelete, passwords: []string{"a"}},
 			prof: &cloudProfile{password: "a"}, lost: true},
-		{name: "deleted with Orphan, profile kept", kind: huawei,
+		{name: "deleted with Orphan, profile kept", kind: bare,
 			obj:  &object{deleted: true, policy: v1alpha1.DeletionPolicyOrphan, passwords: []string{"a"}},
 			prof: &cloudProfile{password: "a"}},
 	} {

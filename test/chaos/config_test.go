@@ -22,7 +22,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
 )
 
 // config is the campaign's parameters, from CHAOS_* environment variables. The defaults are the
@@ -34,7 +37,8 @@ type config struct {
 	// calibrationTrials, killTrials, faultTrials and outageTrials are the trials per cloud of each
 	// campaign (CHAOS_CALIBRATION_TRIALS, CHAOS_TRIALS, CHAOS_FAULT_TRIALS, CHAOS_OUTAGE_TRIALS).
 	calibrationTrials, killTrials, faultTrials, outageTrials int
-	// clouds are the clouds to run (CHAOS_CLOUDS, comma-separated), in order.
+	// clouds are the clouds to run (CHAOS_CLOUDS, comma-separated), in order: names of the
+	// simulators registered with internal/sim/simclouds; unset or empty, every registered one.
 	clouds []string
 	// secondKill is the probability that a trial of the kill campaign kills the restarted manager
 	// once more (CHAOS_SECOND_KILL).
@@ -70,7 +74,7 @@ func loadConfig() (config, error) {
 	c := config{
 		seed:              uint64(time.Now().UnixNano()),
 		calibrationTrials: 1, killTrials: 3, faultTrials: 1, outageTrials: 0,
-		clouds:      []string{"alibaba", "huawei"},
+		clouds:      simclouds.Names(),
 		secondKill:  0.3,
 		faultRate:   0.2,
 		faultWindow: 6 * time.Second,
@@ -132,8 +136,11 @@ func loadConfig() (config, error) {
 		c.clouds = nil
 		for name := range strings.SplitSeq(v, ",") {
 			name = strings.TrimSpace(name)
-			if name != "alibaba" && name != "huawei" {
-				return fmt.Errorf("unknown cloud %q: want alibaba, huawei", name)
+			if _, ok := simclouds.Get(name); !ok {
+				return fmt.Errorf("unknown cloud %q: want some of the registered clouds %s", name, strings.Join(simclouds.Names(), ", "))
+			}
+			if slices.Contains(c.clouds, name) {
+				return fmt.Errorf("the cloud %q is named twice", name)
 			}
 			c.clouds = append(c.clouds, name)
 		}
@@ -189,4 +196,50 @@ func (c config) String() string {
 		"%d outage trials (%s); clouds %s; call latency up to %s; convergence bound %s; asserted: %v",
 		c.seed, c.calibrationTrials, c.killTrials, c.secondKill, c.faultTrials, c.faultRate*100, c.faultWindow, c.outageTrials, c.outage,
 		strings.Join(c.clouds, ","), c.maxLatency, c.converge, c.asserted())
+}
+
+// TestLoadConfigClouds checks CHAOS_CLOUDS: unset or empty (the Makefile's default) runs every
+// registered cloud; an unknown name is refused with the registered ones listed.
+func TestLoadConfigClouds(t *testing.T) {
+	names := simclouds.Names()
+	if len(names) == 0 {
+		t.Fatal("no simulated cloud is registered")
+	}
+	reversed := slices.Clone(names)
+	slices.Reverse(reversed)
+	for _, tc := range []struct {
+		name, value string
+		unset       bool
+		want        []string
+		err         string
+	}{
+		{name: "unset", unset: true, want: names},
+		{name: "empty", value: "", want: names},
+		{name: "one", value: " " + names[len(names)-1] + " ", want: names[len(names)-1:]},
+		{name: "all, in the order given", value: strings.Join(reversed, ","), want: reversed},
+		{name: "unknown", value: "nimbus", err: `unknown cloud "nimbus": want some of the registered clouds ` + strings.Join(names, ", ")},
+		{name: "twice", value: names[0] + "," + names[0], err: `the cloud "` + names[0] + `" is named twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CHAOS_CLOUDS", tc.value) // restored after the test, even once unset
+			if tc.unset {
+				if err := os.Unsetenv("CHAOS_CLOUDS"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c, err := loadConfig()
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("loadConfig: %v; want an error saying %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(c.clouds, tc.want) {
+				t.Errorf("clouds %v, want %v", c.clouds, tc.want)
+			}
+		})
+	}
 }

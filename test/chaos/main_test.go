@@ -15,8 +15,9 @@ limitations under the License.
 */
 
 // Package chaos proves, by trials, that the operator is safe when it crashes and when what it
-// talks to fails: the built manager binary, a real kube-apiserver and etcd (envtest), and both
-// clouds' simulators, run in the test's process so that their call logs show the passwords sent.
+// talks to fails: the built manager binary, a real kube-apiserver and etcd (envtest), and the
+// simulators of the clouds registered with internal/sim/simclouds, run in the test's process so
+// that their call logs show the passwords sent.
 //
 // Campaigns, per cloud (docs/reliability.md has the details and the last full run's numbers):
 //
@@ -62,6 +63,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
 	"github.com/loginprofile-operator/loginprofile-operator/test/utils"
 )
 
@@ -150,7 +152,11 @@ func startSuite(cfg config) (*suite, error) {
 		return s, err
 	}
 	for i, name := range cfg.clouds {
-		kind := cloudKinds[name]
+		c, ok := simclouds.Get(name)
+		if !ok { // loadConfig takes only registered clouds
+			return s, fmt.Errorf("no simulated cloud %q is registered", name)
+		}
+		kind := newCloudKind(c)
 		ce := &cloudEnv{cloudKind: kind, sim: kind.newSim(), pc: "chaos-" + name}
 		if ce.front, err = startFront(ce.sim, cfg.maxLatency, cfg.seed+uint64(i)); err != nil {
 			return s, err

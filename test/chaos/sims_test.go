@@ -17,15 +17,19 @@ limitations under the License.
 package chaos
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
+	"testing"
 	"time"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/loginprofile-operator/loginprofile-operator/api/v1alpha1"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/alibaba"
-	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/huawei"
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
+	_ "github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds/all" // registers every simulator
 	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simcore"
 )
 
@@ -165,41 +169,27 @@ type cloudKind struct {
 	setUser func(spec *v1alpha1.LoginProfileSpec, user string)
 }
 
-var cloudKinds = map[string]cloudKind{
-	"alibaba": {
-		name: "alibaba", hasStatus: true, hasMFA: true,
+// newCloudKind is the registered cloud c as the trials see it: the campaign takes its clouds
+// from the registry (internal/sim/simclouds), so that a new cloud edits nothing here.
+func newCloudKind(c simclouds.Cloud) cloudKind {
+	// The login profile's fields are the cloud's, whatever the account's options.
+	caps := c.New(simclouds.Options{}).Capabilities()
+	return cloudKind{
+		name: c.Name, hasStatus: caps.Status, hasMFA: caps.MFABindRequired,
 		newSim: func() simulator {
-			s := alibaba.NewServer(alibaba.Options{
+			core := c.New(simclouds.Options{
 				AccessKeys: map[string]string{accessKeyID: accessKeySecret},
 				// Unlimited: the operator's own limiter spaces its calls; throttling is not the subject.
 				ReadsPerSecond: -1, WritesPerSecond: -1,
-				// No reuse prevention: a password sent again is accepted, and counted as a re-send.
+				// No reuse prevention (PasswordReusePrevention 0): a password sent again is accepted, and counted as a re-send.
 			})
-			return simulator{s.Core, func(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
-				spec.Alibaba = &v1alpha1.AlibabaProviderConfig{Endpoint: endpoint}
+			return simulator{core, func(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
+				// Options.AccountID is unset: the simulator's account is the cloud's default.
+				c.ProviderConfig(spec, endpoint, c.DefaultAccountID)
 			}}
 		},
-		user:    func(name string) string { return name + "@chaos.onaliyun.com" },
-		setUser: func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserPrincipalName = user },
-	},
-	"huawei": {
-		name: "huawei",
-		newSim: func() simulator {
-			s := huawei.NewServer(huawei.Options{
-				AccessKeys:     map[string]string{accessKeyID: accessKeySecret},
-				ReadsPerSecond: -1, WritesPerSecond: -1,
-			})
-			return simulator{s.Core, func(spec *v1alpha1.ProviderConfigSpec, endpoint string) {
-				spec.Huawei = &v1alpha1.HuaweiProviderConfig{Endpoint: endpoint, DomainID: s.DomainID()}
-			}}
-		},
-		// An IAM user id is 32 hex digits.
-		user: func(name string) string {
-			sum := sha256.Sum256([]byte(name))
-			return hex.EncodeToString(sum[:16])
-		},
-		setUser: func(spec *v1alpha1.LoginProfileSpec, user string) { spec.UserID = user },
-	},
+		user: c.User, setUser: c.SetUser,
+	}
 }
 
 // formatParams is params as "k=v" pairs in a stable order, for call log excerpts.
@@ -214,4 +204,98 @@ func formatParams(params map[string]string) string {
 		out += " " + k + "=" + strconv.Quote(params[k])
 	}
 	return out
+}
+
+// TestCloudKinds checks what the campaign takes from the registry, for every registered cloud:
+// the users of every trial of every campaign have distinct keys, which the LoginProfile's field
+// of the cloud accepts (the CRD's length and pattern) and the simulator holds.
+func TestCloudKinds(t *testing.T) {
+	crd, err := os.ReadFile(filepath.Join(crdDir, "iam.loginprofile.io_loginprofiles.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Spec struct {
+			Versions []struct {
+				Schema struct {
+					OpenAPIV3Schema struct {
+						Properties struct {
+							Spec struct {
+								Properties map[string]struct {
+									MinLength int    `json:"minLength"`
+									MaxLength int    `json:"maxLength"`
+									Pattern   string `json:"pattern"`
+								} `json:"properties"`
+							} `json:"spec"`
+						} `json:"properties"`
+					} `json:"openAPIV3Schema"`
+				} `json:"schema"`
+			} `json:"versions"`
+		} `json:"spec"`
+	}
+	if err := yaml.Unmarshal(crd, &schema); err != nil {
+		t.Fatal(err)
+	}
+	if len(schema.Spec.Versions) != 1 {
+		t.Fatalf("the LoginProfile CRD has %d versions, want 1", len(schema.Spec.Versions))
+	}
+	fields := schema.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties.Spec.Properties
+
+	clouds := simclouds.All()
+	if len(clouds) == 0 {
+		t.Fatal("no simulated cloud is registered")
+	}
+	for _, c := range clouds {
+		t.Run(c.Name, func(t *testing.T) {
+			k := newCloudKind(c)
+			sim := k.newSim()
+			caps := sim.Capabilities()
+			if k.name != c.Name || k.hasStatus != caps.Status || k.hasMFA != caps.MFABindRequired {
+				t.Errorf("cloudKind %q has status %t, MFA %t; want %q, %t, %t",
+					k.name, k.hasStatus, k.hasMFA, c.Name, caps.Status, caps.MFABindRequired)
+			}
+			field, ok := fields[c.UserField]
+			if !ok {
+				t.Fatalf("the LoginProfile CRD has no spec.%s", c.UserField)
+			}
+			pattern, err := regexp.Compile(field.Pattern)
+			if err != nil {
+				t.Fatalf("spec.%s's pattern: %v", c.UserField, err)
+			}
+			seen := map[string]string{}
+			for camp := range userPrefix {
+				for index := range 1000 { // the names have room for 3 digits
+					for _, name := range []string{"e0", "e1", "e2", "e3", "n0", "n1"} {
+						user := userName(camp, index, name)
+						key := k.user(user)
+						if other, dup := seen[key]; dup {
+							t.Fatalf("the users %s and %s have the same key %q", other, user, key)
+						}
+						seen[key] = user
+						if len(key) < field.MinLength || (field.MaxLength > 0 && len(key) > field.MaxLength) || !pattern.MatchString(key) {
+							t.Fatalf("the key %q of %s is not a valid spec.%s (length %d to %d, %s)",
+								key, user, c.UserField, field.MinLength, field.MaxLength, field.Pattern)
+						}
+					}
+				}
+			}
+			for key := range seen {
+				sim.AddUser(key)
+			}
+			if got := len(sim.Users()); got != len(seen) {
+				t.Errorf("the simulator holds %d users, want %d", got, len(seen))
+			}
+			var spec v1alpha1.LoginProfileSpec
+			k.setUser(&spec, k.user("c001e0"))
+			if got := c.UserOf(spec); got != k.user("c001e0") {
+				t.Errorf("setUser named %q in spec.%s, want %q", got, c.UserField, k.user("c001e0"))
+			}
+
+			var pc v1alpha1.ProviderConfigSpec
+			sim.providerConfig(&pc, "http://127.0.0.1:1")
+			if !c.Configures(pc) {
+				t.Errorf("providerConfig did not set the cloud's section of the ProviderConfig: %+v", pc)
+			}
+		})
+	}
 }

@@ -45,6 +45,16 @@ const (
 	campaignOutage      campaign = "outage"
 )
 
+// userPrefix starts the names of a campaign's cloud users: the campaigns share one simulator per
+// cloud, and every trial has its own users.
+var userPrefix = map[campaign]string{campaignCalibration: "c", campaignKill: "k", campaignFaults: "f", campaignOutage: "o"}
+
+// userName is the name of the cloud user of the object name in the trial index of camp; the
+// cloud makes its key from it (cloudKind.user).
+func userName(camp campaign, index int, name string) string {
+	return fmt.Sprintf("%s%03d%s", userPrefix[camp], index, name)
+}
+
 // checkPolling is how often a trial looks at the cluster and the cloud while it waits.
 const checkPolling = 100 * time.Millisecond
 
@@ -291,11 +301,10 @@ func (tr *trial) run() error {
 // (n0, n1).
 func (tr *trial) plan() {
 	k := tr.ce.cloudKind
-	prefix := map[campaign]string{campaignCalibration: "c", campaignKill: "k", campaignFaults: "f", campaignOutage: "o"}[tr.camp]
 	mk := func(name string, existing bool) *object {
 		o := &object{
 			name: name, existing: existing,
-			user:   k.user(fmt.Sprintf("%s%03d%s", prefix, tr.index, name)),
+			user:   k.user(userName(tr.camp, tr.index, name)),
 			status: v1alpha1.LoginStatusActive, reset: tr.rng.IntN(2) == 0,
 			policy: v1alpha1.DeletionPolicyDelete,
 		}

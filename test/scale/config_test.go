@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/loginprofile-operator/loginprofile-operator/internal/sim/simclouds"
 )
 
 // config is the benchmark's parameters, from SCALE_* environment variables. Without SCALE_N the
@@ -120,7 +122,7 @@ func loadConfig() (config, error) {
 		for name := range strings.SplitSeq(v, ",") {
 			name = strings.TrimSpace(name)
 			if _, ok := cloudKinds[name]; !ok {
-				return fmt.Errorf("unknown cloud %q: want alibaba, huawei", name)
+				return fmt.Errorf("unknown cloud %q: want some of the registered clouds %s", name, strings.Join(simclouds.Names(), ", "))
 			}
 			c.clouds = append(c.clouds, name)
 		}
