@@ -67,6 +67,10 @@ HELM = $(shell hack/helm.sh)
 test: verify vet lint build envtest helm ## Run every test: unit, envtest, e2e and the chart's (with -race), after checking generated files and lint.
 	KUBEBUILDER_ASSETS="$(ASSETS)" HELM_BIN="$(HELM)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test.sh
 
+.PHONY: test-alone
+test-alone: build envtest helm ## Run every top-level test on its own, one process each (no test may lean on the ones before it).
+	KUBEBUILDER_ASSETS="$(ASSETS)" HELM_BIN="$(HELM)" MANAGER_BIN="$(CURDIR)/bin/manager" CLOUDSIM_BIN="$(CURDIR)/bin/cloudsim" hack/test-alone.sh
+
 .PHONY: test-chart
 test-chart: envtest helm ## Lint the Helm chart (dist/chart) and run the GitOps tests only: chart, CRDs, samples and docs examples.
 	"$(HELM)" lint --strict dist/chart
