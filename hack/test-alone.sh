@@ -18,7 +18,11 @@ for pkg in $(go list "${@:-./...}"); do
   bin=$out/$(echo "${pkg#"$module"/}" | tr / _).test
   go test -c -o "$bin" "$pkg" >"$bin.build.log" 2>&1 || { echo "BUILD FAIL $pkg"; cat "$bin.build.log"; failed=$((failed + 1)); continue; }
   [[ -x $bin ]] || continue # no test files
-  for t in $("$bin" -test.list '^Test' | grep '^Test'); do
+  # Listing runs the package's TestMain too, which may start a control plane: from its folder.
+  if ! tests=$(cd "$dir" && "$bin" -test.list '^Test' 2>"$bin.list.log"); then
+    echo "LIST FAIL $pkg"; tail -n 20 "$bin.list.log"; failed=$((failed + 1)); continue
+  fi
+  for t in $(grep '^Test' <<<"$tests"); do
     log=$out/$(basename "$bin" .test).$t.log
     if (cd "$dir" && "$bin" -test.run "^${t}\$" -test.count=1 -test.timeout 20m >"$log" 2>&1); then
       passed=$((passed + 1))
