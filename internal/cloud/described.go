@@ -63,10 +63,14 @@ func (d Described) Capabilities() Capabilities { return d.Caps }
 
 // UserOf implements Driver: the value of UserField, which must be set.
 func (d Described) UserOf(spec *v1alpha1.LoginProfileSpec) (string, error) {
-	if spec == nil || d.User(spec) == "" {
+	var user string
+	if spec != nil {
+		user = d.User(spec)
+	}
+	if user == "" {
 		return "", InvalidSpec(d.UserField + " is required for " + d.Title + " ProviderConfig" + d.UserHint)
 	}
-	return d.User(spec), nil
+	return user, nil
 }
 
 // Connect implements Driver: New, once the spec is known to set the cloud's section.
